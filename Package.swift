@@ -1,0 +1,67 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "wharf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wharf", targets: ["wharf"]),
+        .library(name: "SQSModel", targets: ["SQSModel"]),
+        .library(name: "WharfEngine", targets: ["WharfEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
+        .target(name: "SQSModel", swiftSettings: strict),
+        // SQS semantics over the MessageStore protocol: validation, visibility, long polling, MD5s.
+        .target(
+            name: "WharfEngine",
+            dependencies: [
+                "SQSModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The embedded durable store: SQLite through GRDB, WAL + synchronous=FULL, group commit.
+        .target(
+            name: "WharfSQLite",
+            dependencies: ["WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // AWS JSON 1.0 and Query/XML: bytes <-> SQSModel values, errors in both envelopes.
+        .target(name: "WharfProtocol", dependencies: ["SQSModel"], swiftSettings: strict),
+        // The Hummingbird application: routing, protocol detection, request context, lifecycle.
+        .target(
+            name: "WharfServer",
+            dependencies: [
+                "SQSModel", "WharfEngine", "WharfSQLite", "WharfProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "wharf",
+            dependencies: [
+                "WharfServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel"]),
+        .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
+        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfProtocol", "SQSModel",
+            .product(name: "HummingbirdTesting", package: "hummingbird")]),
+    ]
+)

@@ -1,0 +1,38 @@
+/// The 23 operations of the SQS API (model 2012-11-05).
+public enum SQSOperation: String, CaseIterable, Sendable {
+    case addPermission = "AddPermission"
+    case cancelMessageMoveTask = "CancelMessageMoveTask"
+    case changeMessageVisibility = "ChangeMessageVisibility"
+    case changeMessageVisibilityBatch = "ChangeMessageVisibilityBatch"
+    case createQueue = "CreateQueue"
+    case deleteMessage = "DeleteMessage"
+    case deleteMessageBatch = "DeleteMessageBatch"
+    case deleteQueue = "DeleteQueue"
+    case getQueueAttributes = "GetQueueAttributes"
+    case getQueueUrl = "GetQueueUrl"
+    case listDeadLetterSourceQueues = "ListDeadLetterSourceQueues"
+    case listMessageMoveTasks = "ListMessageMoveTasks"
+    case listQueueTags = "ListQueueTags"
+    case listQueues = "ListQueues"
+    case purgeQueue = "PurgeQueue"
+    case receiveMessage = "ReceiveMessage"
+    case removePermission = "RemovePermission"
+    case sendMessage = "SendMessage"
+    case sendMessageBatch = "SendMessageBatch"
+    case setQueueAttributes = "SetQueueAttributes"
+    case startMessageMoveTask = "StartMessageMoveTask"
+    case tagQueue = "TagQueue"
+    case untagQueue = "UntagQueue"
+
+    /// Operations that take a `QueueUrl` and may therefore be sent to a queue URL's path.
+    /// The others, sent there, get `InvalidAction` (sqs-api.md §1.1).
+    public var isQueueScoped: Bool {
+        switch self {
+        case .createQueue, .getQueueUrl, .listQueues, .cancelMessageMoveTask,
+             .listMessageMoveTasks, .startMessageMoveTask:
+            return false
+        default:
+            return true
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Synchronization
+
+/// Parks long-polling receives until their queue may have something for them.
+///
+/// Event-driven: a send, a visibility change or a timer set to the queue's next visibility
+/// time wakes waiters; nothing polls. An idle waiter is a suspended continuation and one
+/// sleeping timer task, so thousands of idle long polls cost memory, not CPU.
+///
+/// The per-queue `generation` closes the race between "the receive found nothing" and "the
+/// waiter is parked": a receive reads the generation first, and parking with a stale
+/// generation returns at once.
+final class LongPollWaiters: Sendable {
+    private struct Waiter {
+        let continuation: CheckedContinuation<Void, Never>
+        let timer: Task<Void, Never>?
+    }
+    private struct QueueWaiters {
+        var generation: UInt64 = 0
+        var waiters: [(id: UInt64, waiter: Waiter)] = []
+    }
+    private struct State {
+        var queues: [Int64: QueueWaiters] = [:]
+        var nextId: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    private let clock: any WharfClock
+
+    init(clock: any WharfClock) { self.clock = clock }
+
+    func generation(of queueId: Int64) -> UInt64 {
+        state.withLock { $0.queues[queueId]?.generation ?? 0 }
+    }
+
+    /// Waits until notified, until `deadlineMillis`, or until the task is cancelled.
+    func wait(queueId: Int64, seenGeneration: UInt64, deadlineMillis: Int64) async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextId += 1
+            return state.nextId
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let clock = self.clock
+                let parked = state.withLock { state -> Bool in
+                    var entry = state.queues[queueId] ?? QueueWaiters()
+                    guard entry.generation == seenGeneration, !Task.isCancelled else { return false }
+                    let timer = Task { [weak self] in
+                        try? await clock.sleep(untilMillis: deadlineMillis)
+                        if !Task.isCancelled { self?.resume(queueId: queueId, id: id) }
+                    }
+                    entry.waiters.append((id, Waiter(continuation: continuation, timer: timer)))
+                    state.queues[queueId] = entry
+                    return true
+                }
+                if !parked { continuation.resume() }
+            }
+        } onCancel: {
+            self.resume(queueId: queueId, id: id)
+        }
+    }
+
+    /// Something became visible in the queue: wake up to `count` waiters (all when nil).
+    func notify(queueId: Int64, count: Int? = nil) {
+        let woken: [Waiter] = state.withLock { state in
+            var entry = state.queues[queueId] ?? QueueWaiters()
+            entry.generation &+= 1
+            let n = min(count ?? entry.waiters.count, entry.waiters.count)
+            let taken = entry.waiters.prefix(n).map(\.waiter)
+            entry.waiters.removeFirst(n)
+            state.queues[queueId] = entry.waiters.isEmpty && entry.generation == 0 ? nil : entry
+            return taken
+        }
+        for waiter in woken {
+            waiter.timer?.cancel()
+            waiter.continuation.resume()
+        }
+    }
+
+    private func resume(queueId: Int64, id: UInt64) {
+        let waiter: Waiter? = state.withLock { state in
+            guard var entry = state.queues[queueId],
+                  let index = entry.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            let waiter = entry.waiters.remove(at: index).waiter
+            state.queues[queueId] = entry
+            return waiter
+        }
+        guard let waiter else { return }
+        waiter.timer?.cancel()
+        waiter.continuation.resume()
+    }
+}

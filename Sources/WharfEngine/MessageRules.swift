@@ -1,0 +1,124 @@
+import Foundation
+import SQSModel
+
+/// Validation of message bodies, attributes and identifiers (sqs-api.md §4.2, §6.1, §6.6).
+enum MessageRules {
+    static let maxAttributes = 10
+    static let batchLimitBytes = 1_048_576
+
+    /// XML 1.0 `Char`: what SQS accepts in bodies and string attribute values.
+    static func hasOnlyValidCharacters(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Bytes that count toward MaximumMessageSize: the body plus each attribute's name, type and value.
+    static func size(body: String, attributes: MessageAttributes?) -> Int {
+        var total = body.utf8.count
+        for (name, value) in attributes ?? [:] {
+            total += name.utf8.count + value.DataType.utf8.count
+            total += value.StringValue?.utf8.count ?? 0
+            total += value.BinaryValue?.count ?? 0
+        }
+        return total
+    }
+
+    static func validateAttributes(_ attributes: MessageAttributes) throws(SQSError) {
+        if attributes.count > maxAttributes {
+            throw .invalidParameterValue(
+                "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [\(maxAttributes)].")
+        }
+        for name in attributes.keys.sorted() {
+            try validateAttributeName(name)
+            try validateAttributeValue(name: name, attributes[name]!)
+        }
+    }
+
+    static func validateAttributeName(_ name: String) throws(SQSError) {
+        let invalid = SQSError.invalidParameterValue(
+            "Message (user) attribute name '\(name)' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters. It must not start or end with a period, contain consecutive periods, or start with AWS. or Amazon.")
+        guard !name.isEmpty, name.utf8.count <= 256 else { throw invalid }
+        for scalar in name.unicodeScalars {
+            switch scalar.value {
+            // Latin-1 / Latin Extended-A letters are accepted by real SQS (§4.2).
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2D, 0x2E, 0xC0...0x17F: continue
+            default: throw invalid
+            }
+        }
+        let lower = name.lowercased()
+        if name.hasPrefix(".") || name.hasSuffix(".") || name.contains("..")
+            || lower.hasPrefix("aws.") || lower.hasPrefix("amazon.") {
+            throw invalid
+        }
+    }
+
+    static func validateAttributeValue(name: String, _ value: MessageAttributeValue) throws(SQSError) {
+        let type = value.DataType
+        let base: String
+        if let dot = type.firstIndex(of: ".") {
+            base = String(type[..<dot])
+            let label = type[type.index(after: dot)...]
+            guard !label.isEmpty, hasOnlyValidCharacters(String(label)) else { throw invalidType(name) }
+        } else {
+            base = type
+        }
+        guard type.utf8.count <= 256, ["String", "Number", "Binary"].contains(base) else {
+            throw invalidType(name)
+        }
+        switch base {
+        case "Binary":
+            guard let binary = value.BinaryValue, !binary.isEmpty else {
+                throw .invalidParameterValue("Message (user) attribute '\(name)' must contain a non-empty value of type 'Binary'.")
+            }
+        default:
+            guard let string = value.StringValue, !string.isEmpty else {
+                throw .invalidParameterValue("Message (user) attribute '\(name)' must contain a non-empty value of type '\(base)'.")
+            }
+            guard hasOnlyValidCharacters(string) else {
+                throw .invalidParameterValue("Message (user) attribute '\(name)' contains invalid characters. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+            }
+            if base == "Number", !isNumber(string) {
+                throw .invalidParameterValue("Can't cast the value of message (user) attribute '\(name)' to a number.")
+            }
+        }
+    }
+
+    private static func invalidType(_ name: String) -> SQSError {
+        .invalidParameterValue("The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
+    }
+
+    /// A decimal number with at most 38 significant digits (leading/trailing zeroes don't count).
+    static func isNumber(_ text: String) -> Bool {
+        guard let match = text.wholeMatch(of: /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?/) else { return false }
+        let digits = match.output.1.filter(\.isNumber)
+        let significant = digits.drop(while: { $0 == "0" }).reversed().drop(while: { $0 == "0" })
+        return significant.count <= 38
+    }
+
+    /// MessageGroupId, MessageDeduplicationId, ReceiveRequestAttemptId: 1..128 printable ASCII.
+    static func isValidFifoIdentifier(_ text: String) -> Bool {
+        guard (1...128).contains(text.utf8.count) else { return false }
+        return text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// Batch entry ids: 1..80 of `[A-Za-z0-9_-]`.
+    static func isValidBatchEntryId(_ id: String) -> Bool {
+        guard (1...80).contains(id.utf8.count) else { return false }
+        return id.utf8.allSatisfy { c in
+            (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
+                || c == 0x5F || c == 0x2D
+        }
+    }
+
+    /// Queue names: 1..80 of `[A-Za-z0-9_-]`, a `.fifo` suffix included in the 80.
+    static func isValidQueueName(_ name: String) -> Bool {
+        let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        guard (1...80).contains(name.utf8.count), !base.isEmpty else { return false }
+        return isValidBatchEntryId(base)
+    }
+}

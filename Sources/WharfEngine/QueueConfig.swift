@@ -1,0 +1,124 @@
+import Foundation
+import SQSModel
+
+/// The effective settings of a queue: the attributes the user set, over AWS's defaults.
+public struct QueueConfig: Sendable, Equatable {
+    public var attributes: [String: String]
+
+    public init(_ attributes: [String: String]) { self.attributes = attributes }
+
+    /// Defaults a fresh standard queue reports (sqs-api.md §3).
+    public static let defaults: [String: String] = [
+        "DelaySeconds": "0",
+        "MaximumMessageSize": "1048576",
+        "MessageRetentionPeriod": "345600",
+        "ReceiveMessageWaitTimeSeconds": "0",
+        "VisibilityTimeout": "30",
+        "SqsManagedSseEnabled": "true",
+    ]
+
+    public func value(_ name: String) -> String? { attributes[name] ?? Self.defaults[name] }
+
+    private func int(_ name: String) -> Int { Int(value(name) ?? "") ?? 0 }
+
+    public var delaySeconds: Int { int("DelaySeconds") }
+    public var maximumMessageSize: Int { int("MaximumMessageSize") }
+    public var retentionSeconds: Int { int("MessageRetentionPeriod") }
+    public var receiveWaitSeconds: Int { int("ReceiveMessageWaitTimeSeconds") }
+    public var visibilityTimeoutSeconds: Int { int("VisibilityTimeout") }
+    public var isFifo: Bool { attributes["FifoQueue"] == "true" }
+}
+
+/// Validation of CreateQueue / SetQueueAttributes input. Values are checked and normalised
+/// (e.g. "030" → "30", "TRUE" → "true") so that idempotent CreateQueue compares like with like.
+enum QueueAttributeRules {
+    /// Integer attributes and their inclusive ranges.
+    static let integerRanges: [String: ClosedRange<Int>] = [
+        "DelaySeconds": 0...900,
+        "MaximumMessageSize": 1024...1_048_576,
+        "MessageRetentionPeriod": 60...1_209_600,
+        "ReceiveMessageWaitTimeSeconds": 0...20,
+        "VisibilityTimeout": 0...43_200,
+        "KmsDataKeyReusePeriodSeconds": 60...86_400,
+    ]
+    static let jsonAttributes: Set<String> = ["Policy", "RedrivePolicy", "RedriveAllowPolicy"]
+    static let fifoOnly: Set<String> = ["FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
+                                        "FifoThroughputLimit"]
+    /// Names GetQueueAttributes accepts (besides `All`).
+    static let readableNames: Set<String> = [
+        "All", "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "CreatedTimestamp",
+        "LastModifiedTimestamp", "QueueArn", "ApproximateNumberOfMessagesDelayed", "DelaySeconds",
+        "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication",
+        "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "DeduplicationScope", "FifoThroughputLimit",
+        "RedriveAllowPolicy", "SqsManagedSseEnabled",
+    ]
+
+    /// Validates user-supplied attributes for a standard queue and returns them normalised.
+    static func validate(_ input: [String: String]) throws(SQSError) -> [String: String] {
+        var output: [String: String] = [:]
+        // Sorted so that with several bad attributes the error names a predictable one.
+        for name in input.keys.sorted() {
+            let raw = input[name]!
+            if let range = integerRanges[name] {
+                let trimmed = raw.trimmingCharacters(in: .whitespaces)
+                guard let value = Int(trimmed), range.contains(value) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name).")
+                }
+                output[name] = String(value)
+            } else if jsonAttributes.contains(name) {
+                // An empty value removes the attribute (AWS's documented way to clear a policy).
+                if raw.isEmpty { output[name] = ""; continue }
+                guard let data = raw.data(using: .utf8),
+                      (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name). Reason: Invalid JSON.")
+                }
+                output[name] = raw
+            } else if name == "SqsManagedSseEnabled" {
+                guard let flag = parseBool(raw) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name).")
+                }
+                output[name] = flag ? "true" : "false"
+            } else if name == "KmsMasterKeyId" {
+                output[name] = raw
+            } else if name == "FifoQueue" || name == "ContentBasedDeduplication" {
+                throw .unknownAttribute(name)
+            } else if fifoOnly.contains(name) {
+                throw .invalidAttributeName("You can specify the \(name) only when FifoQueue is set to true.")
+            } else {
+                throw .unknownAttribute(name)
+            }
+        }
+        if let kms = output["KmsMasterKeyId"], !kms.isEmpty, output["SqsManagedSseEnabled"] == "true" {
+            throw .invalidAttributeName("You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.")
+        }
+        return output
+    }
+
+    /// Applies validated changes to stored attributes: empty JSON values and an empty KMS key
+    /// remove the attribute; a KMS key switches SSE-SQS off, as AWS does.
+    static func merge(_ changes: [String: String], into stored: [String: String]) -> [String: String] {
+        var merged = stored
+        for (name, value) in changes {
+            if value.isEmpty && (jsonAttributes.contains(name) || name == "KmsMasterKeyId") {
+                merged[name] = nil
+                if name == "KmsMasterKeyId" {
+                    merged["KmsDataKeyReusePeriodSeconds"] = nil
+                    merged["SqsManagedSseEnabled"] = "false"
+                }
+            } else {
+                merged[name] = value
+            }
+        }
+        if let kms = changes["KmsMasterKeyId"], !kms.isEmpty { merged["SqsManagedSseEnabled"] = "false" }
+        return merged
+    }
+
+    static func parseBool(_ raw: String) -> Bool? {
+        switch raw.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
+}

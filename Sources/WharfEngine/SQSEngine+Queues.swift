@@ -1,0 +1,237 @@
+import Foundation
+import SQSModel
+
+// Queue management: create, look up, list, attributes, tags, purge, delete.
+extension SQSEngine {
+    public func createQueue(_ request: CreateQueueRequest, _ ctx: CallContext) async throws(SQSError) -> CreateQueueResponse {
+        let name = request.QueueName
+        let requested = request.Attributes ?? [:]
+        if name.hasSuffix(".fifo") || requested["FifoQueue"].map({ QueueAttributeRules.parseBool($0) == true }) == true {
+            if !name.hasSuffix(".fifo") || requested["FifoQueue"] == nil {
+                throw .invalidParameterValue(
+                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+            }
+            throw .unsupportedOperation("FIFO queues are not supported by this server yet.")
+        }
+        guard MessageRules.isValidQueueName(name) else {
+            throw .invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+        let attributes = try QueueAttributeRules.validate(requested)
+        let tags = request.tags ?? [:]
+        try TagRules.validate(tags)
+        let key = QueueKey(account: ctx.accountId, region: ctx.region, name: name)
+
+        let queue: StoredQueue = try await storage {
+            try await catalog.changeLock.withLock {
+                if let existing = catalog.lookup(key) {
+                    // Idempotent only when every attribute given equals the current value (§6.4).
+                    let current = existing.config
+                    for attribute in attributes.keys.sorted() where current.value(attribute) != attributes[attribute] {
+                        if attributes[attribute] == "" && current.value(attribute) == nil { continue }
+                        throw SQSError.queueNameExists(attribute: attribute)
+                    }
+                    return existing
+                }
+                let now = clock.nowMillis()
+                if let deleted = try await store.lastDeletion(of: key), now - deleted < Self.cooldownMillis {
+                    throw SQSError.queueDeletedRecently()
+                }
+                let stored = QueueAttributeRules.merge(attributes, into: [:])
+                let created = try await store.createQueue(key: key, attributes: stored, tags: tags, nowMillis: now)
+                catalog.put(created)
+                return created
+            }
+        }
+        return CreateQueueResponse(QueueUrl: ctx.queueURL(queue.key))
+    }
+
+    public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) throws(SQSError) -> GetQueueUrlResponse {
+        let account = request.QueueOwnerAWSAccountId ?? ctx.accountId
+        let key = QueueKey(account: account, region: ctx.region, name: request.QueueName)
+        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        return GetQueueUrlResponse(QueueUrl: ctx.queueURL(queue.key))
+    }
+
+    public func listQueues(_ request: ListQueuesRequest, _ ctx: CallContext) throws(SQSError) -> ListQueuesResponse {
+        if let max = request.MaxResults, !(1...1000).contains(max) {
+            throw .invalidParameterValue(value: String(max), parameter: "MaxResults",
+                                         reason: "MaxResults must be an integer between 1 and 1000.")
+        }
+        var after: String?
+        if let token = request.NextToken {
+            guard let data = Data(base64Encoded: token), let name = String(data: data, encoding: .utf8) else {
+                throw .invalidParameterValue(value: token, parameter: "NextToken", reason: "Invalid NextToken.")
+            }
+            after = name
+        }
+        let prefix = request.QueueNamePrefix ?? ""
+        let names = catalog.all()
+            .filter { $0.key.account == ctx.accountId && $0.key.region == ctx.region && $0.key.name.hasPrefix(prefix) }
+            .map(\.key.name)
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .filter { name in after.map { $0.utf8.lexicographicallyPrecedes(name.utf8) } ?? true }
+        let limit = request.MaxResults ?? 1000
+        let page = names.prefix(limit)
+        let urls = page.map { ctx.queueURL(QueueKey(account: ctx.accountId, region: ctx.region, name: $0)) }
+        // A NextToken only when the caller asked for pages and more remain (§2).
+        let next = request.MaxResults != nil && names.count > limit
+            ? Data(page.last!.utf8).base64EncodedString() : nil
+        return ListQueuesResponse(QueueUrls: urls.isEmpty ? nil : urls, NextToken: next)
+    }
+
+    public func getQueueAttributes(_ request: GetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueAttributesResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let names = request.AttributeNames ?? []
+        for name in names where !QueueAttributeRules.readableNames.contains(name) {
+            throw .unknownAttribute(name)
+        }
+        if names.isEmpty { return GetQueueAttributesResponse(Attributes: nil) }
+        let wanted = Set(names)
+        let all = wanted.contains("All")
+        var result: [String: String] = [:]
+        for (name, value) in QueueConfig.defaults.merging(queue.attributes, uniquingKeysWith: { $1 })
+        where all || wanted.contains(name) {
+            result[name] = value
+        }
+        func add(_ name: String, _ value: @autoclosure () -> String) {
+            if all || wanted.contains(name) { result[name] = value() }
+        }
+        add("QueueArn", queue.key.arn)
+        add("CreatedTimestamp", String(queue.createdAtMillis / 1000))
+        add("LastModifiedTimestamp", String(queue.modifiedAtMillis / 1000))
+        let countNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                          "ApproximateNumberOfMessagesDelayed"]
+        if all || countNames.contains(where: wanted.contains) {
+            let now = clock.nowMillis()
+            let counts = try await storage { try await store.counts(queueId: queue.id, nowMillis: now) }
+            add("ApproximateNumberOfMessages", String(counts.visible))
+            add("ApproximateNumberOfMessagesNotVisible", String(counts.inFlight))
+            add("ApproximateNumberOfMessagesDelayed", String(counts.delayed))
+        }
+        return GetQueueAttributesResponse(Attributes: result.isEmpty ? nil : result)
+    }
+
+    public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let changes = try QueueAttributeRules.validate(request.Attributes)
+        try await modifyQueue(key) { queue in
+            queue.attributes = QueueAttributeRules.merge(changes, into: queue.attributes)
+            queue.modifiedAtMillis = self.clock.nowMillis()
+        }
+        // A shorter visibility or delay may make messages visible sooner: re-arm long polls.
+        if let queue = catalog.lookup(key) { waiters.notify(queueId: queue.id) }
+        return EmptyResponse()
+    }
+
+    public func tagQueue(_ request: TagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let key = try resolveQueue(request.QueueUrl, ctx).key
+        try TagRules.validate(request.Tags)
+        try await modifyQueue(key) { queue in
+            queue.tags.merge(request.Tags) { $1 }
+            if queue.tags.count > TagRules.maxTags {
+                throw SQSError.invalidParameterValue("Too many tags added for queue \(key.name).")
+            }
+        }
+        return EmptyResponse()
+    }
+
+    public func untagQueue(_ request: UntagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let key = try resolveQueue(request.QueueUrl, ctx).key
+        if request.TagKeys.isEmpty { throw .missingParameter("TagKeys") }
+        try await modifyQueue(key) { queue in
+            for tagKey in request.TagKeys { queue.tags[tagKey] = nil }
+        }
+        return EmptyResponse()
+    }
+
+    public func listQueueTags(_ request: ListQueueTagsRequest, _ ctx: CallContext) throws(SQSError) -> ListQueueTagsResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        return ListQueueTagsResponse(Tags: queue.tags.isEmpty ? nil : queue.tags)
+    }
+
+    public func purgeQueue(_ request: PurgeQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let key = try resolveQueue(request.QueueUrl, ctx).key
+        try await modifyQueue(key) { queue in
+            let now = self.clock.nowMillis()
+            if let last = queue.lastPurgeMillis, now - last < Self.cooldownMillis {
+                throw SQSError.purgeQueueInProgress(queueName: key.name)
+            }
+            try await self.store.purge(queueId: queue.id)
+            queue.lastPurgeMillis = now
+        }
+        return EmptyResponse()
+    }
+
+    public func deleteQueue(_ request: DeleteQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let id: Int64? = try await storage {
+            try await catalog.changeLock.withLock {
+                guard let queue = catalog.lookup(key) else { return nil }
+                try await store.deleteQueue(id: queue.id, key: key, nowMillis: clock.nowMillis())
+                catalog.remove(key)
+                return queue.id
+            }
+        }
+        // Parked receives on the deleted queue return (empty) instead of waiting out their timeout.
+        if let id { waiters.notify(queueId: id) }
+        return EmptyResponse()
+    }
+
+    /// Read-modify-write of one queue's metadata, durable before the cache changes.
+    func modifyQueue(_ key: QueueKey, _ change: @escaping @Sendable (inout StoredQueue) async throws -> Void) async throws(SQSError) {
+        try await storage {
+            try await catalog.changeLock.withLock {
+                guard var queue = catalog.lookup(key) else { throw SQSError.queueDoesNotExist() }
+                try await change(&queue)
+                try await store.updateQueue(queue)
+                catalog.put(queue)
+            }
+        }
+    }
+}
+
+/// Tag limits (sqs-api.md §6.7).
+enum TagRules {
+    static let maxTags = 50
+
+    static func validate(_ tags: [String: String]) throws(SQSError) {
+        if tags.count > maxTags { throw .invalidParameterValue("Too many tags: at most \(maxTags) are allowed.") }
+        for (key, value) in tags {
+            guard (1...128).contains(key.count) else {
+                throw .invalidParameterValue("Tag keys must be between 1 and 128 characters in length.")
+            }
+            guard value.count <= 256 else {
+                throw .invalidParameterValue("Tag values must be at most 256 characters in length.")
+            }
+            if key.lowercased().hasPrefix("aws:") {
+                throw .invalidParameterValue("Tag keys cannot start with the reserved prefix aws:.")
+            }
+        }
+    }
+}
+
+// ListDeadLetterSourceQueues: the queues whose RedrivePolicy names this queue.
+extension SQSEngine {
+    public func listDeadLetterSourceQueues(_ request: ListDeadLetterSourceQueuesRequest, _ ctx: CallContext) throws(SQSError) -> ListDeadLetterSourceQueuesResponse {
+        let target = try resolveQueue(request.QueueUrl, ctx)
+        if let max = request.MaxResults, !(1...1000).contains(max) {
+            throw .invalidParameterValue(value: String(max), parameter: "MaxResults",
+                                         reason: "MaxResults must be an integer between 1 and 1000.")
+        }
+        let arn = target.key.arn
+        var names = catalog.all().filter { queue in
+            guard let policy = queue.attributes["RedrivePolicy"], let data = policy.data(using: .utf8),
+                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            return json["deadLetterTargetArn"] as? String == arn
+        }.map(\.key).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        if let token = request.NextToken, let data = Data(base64Encoded: token),
+           let after = String(data: data, encoding: .utf8) {
+            names = names.filter { after.utf8.lexicographicallyPrecedes($0.name.utf8) }
+        }
+        let limit = request.MaxResults ?? 1000
+        let page = names.prefix(limit)
+        let next = request.MaxResults != nil && names.count > limit
+            ? Data(page.last!.name.utf8).base64EncodedString() : nil
+        return ListDeadLetterSourceQueuesResponse(queueUrls: page.map(ctx.queueURL), NextToken: next)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import SQSModel
+
+// ReceiveMessage, DeleteMessage[Batch], ChangeMessageVisibility[Batch].
+extension SQSEngine {
+    static let maxVisibilitySeconds = 43_200
+
+    public func receiveMessage(_ request: ReceiveMessageRequest, _ ctx: CallContext) async throws(SQSError) -> ReceiveMessageResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let limit = request.MaxNumberOfMessages ?? 1
+        guard (1...10).contains(limit) else {
+            throw .invalidParameterValue(value: String(limit), parameter: "MaxNumberOfMessages",
+                                         reason: "Must be between 1 and 10, if provided.")
+        }
+        if let wait = request.WaitTimeSeconds, !(0...20).contains(wait) {
+            throw .invalidParameterValue(value: String(wait), parameter: "WaitTimeSeconds",
+                                         reason: "Must be >= 0 and <= 20, if provided.")
+        }
+        if let visibility = request.VisibilityTimeout, !(0...Self.maxVisibilitySeconds).contains(visibility) {
+            throw .invalidParameterValue(value: String(visibility), parameter: "VisibilityTimeout",
+                                         reason: "Must be >= 0 and <= 43200, if provided.")
+        }
+        let wait = request.WaitTimeSeconds ?? queue.config.receiveWaitSeconds
+        let deadline = clock.nowMillis() + Int64(wait) * 1000
+        let view = ReceiveView(request)
+
+        while true {
+            // Settings may change while we wait; the queue may even be deleted.
+            guard let current = catalog.lookup(queue.key), current.id == queue.id else {
+                return ReceiveMessageResponse(Messages: [])
+            }
+            let generation = waiters.generation(of: queue.id)
+            let now = clock.nowMillis()
+            let config = current.config
+            let visibility = request.VisibilityTimeout ?? config.visibilityTimeoutSeconds
+            let claimed = try await storage {
+                try await store.receive(queueId: queue.id, limit: limit, nowMillis: now,
+                                        invisibleUntilMillis: now + Int64(visibility) * 1000,
+                                        expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000)
+            }
+            if !claimed.isEmpty || now >= deadline || Task.isCancelled {
+                return ReceiveMessageResponse(Messages: claimed.map { view.message($0, queueId: queue.id) })
+            }
+            // Sleep until a send or visibility change notifies us, or until the next hidden
+            // message becomes visible, whichever comes first.
+            let next = try await storage { try await store.nextVisibleTime(queueId: queue.id, after: now) }
+            await waiters.wait(queueId: queue.id, seenGeneration: generation,
+                               deadlineMillis: min(deadline, next ?? deadline))
+        }
+    }
+
+    public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let handle = try parseHandle(request.ReceiptHandle, queue: queue)
+        try await storage { try await store.delete(queueId: queue.id, seqs: [handle.seq]) }
+        return EmptyResponse()
+    }
+
+    public func deleteMessageBatch(_ request: DeleteMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> DeleteMessageBatchResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let entries = request.Entries ?? []
+        try BatchRules.validate(ids: entries.map(\.Id), entryName: "DeleteMessageBatchRequestEntry")
+        var successful: [BatchResultEntry] = []
+        var failed: [BatchResultErrorEntry] = []
+        var seqs: [Int64] = []
+        for entry in entries {
+            do {
+                seqs.append(try parseHandle(entry.ReceiptHandle, queue: queue).seq)
+                successful.append(BatchResultEntry(Id: entry.Id))
+            } catch {
+                failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
+            }
+        }
+        if !seqs.isEmpty { try await storage { try await store.delete(queueId: queue.id, seqs: seqs) } }
+        return BatchIdResponse(Successful: successful, Failed: failed)
+    }
+
+    public func changeMessageVisibility(_ request: ChangeMessageVisibilityRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let results = try await changeVisibility(
+            queue, [(request.ReceiptHandle, Optional(request.VisibilityTimeout))])
+        if case .failure(let error) = results[0] { throw error }
+        return EmptyResponse()
+    }
+
+    public func changeMessageVisibilityBatch(_ request: ChangeMessageVisibilityBatchRequest, _ ctx: CallContext) async throws(SQSError) -> ChangeMessageVisibilityBatchResponse {
+        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let entries = request.Entries ?? []
+        try BatchRules.validate(ids: entries.map(\.Id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
+        let results = try await changeVisibility(queue, entries.map { ($0.ReceiptHandle, $0.VisibilityTimeout) })
+        var successful: [BatchResultEntry] = []
+        var failed: [BatchResultErrorEntry] = []
+        for (entry, result) in zip(entries, results) {
+            switch result {
+            case .success: successful.append(BatchResultEntry(Id: entry.Id))
+            case .failure(let error): failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
+            }
+        }
+        return BatchIdResponse(Successful: successful, Failed: failed)
+    }
+
+    /// Validates and applies visibility changes in one store transaction; one result per input.
+    private func changeVisibility(_ queue: StoredQueue, _ changes: [(handle: String, timeout: Int?)]) async throws(SQSError) -> [Result<Void, SQSError>] {
+        let now = clock.nowMillis()
+        var results = [Result<Void, SQSError>](repeating: .success(()), count: changes.count)
+        var valid: [(index: Int, seq: Int64, visibleAtMillis: Int64)] = []
+        for (index, change) in changes.enumerated() {
+            do throws(SQSError) {
+                let handle = try parseHandle(change.handle, queue: queue)
+                guard let timeout = change.timeout else { throw .missingParameter("VisibilityTimeout") }
+                guard (0...Self.maxVisibilitySeconds).contains(timeout) else {
+                    throw .invalidParameterValue(value: String(timeout), parameter: "VisibilityTimeout",
+                                                 reason: "Must be between 0 and 43200, if provided.")
+                }
+                valid.append((index, handle.seq, now + Int64(timeout) * 1000))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        guard !valid.isEmpty else { return results }
+        let outcomes = try await storage {
+            try await store.changeVisibility(queueId: queue.id, changes: valid.map { ($0.seq, $0.visibleAtMillis) },
+                                             nowMillis: now, maxInvisibleMillis: Int64(Self.maxVisibilitySeconds) * 1000)
+        }
+        var madeVisible = 0
+        for (change, outcome) in zip(valid, outcomes) {
+            let handle = changes[change.index].handle
+            switch outcome {
+            case .changed:
+                if change.visibleAtMillis <= now { madeVisible += 1 }
+            case .notFound:
+                results[change.index] = .failure(.invalidParameterValue(
+                    value: handle, parameter: "ReceiptHandle",
+                    reason: "Message does not exist or is not available for visibility timeout change."))
+            case .beyondLimit:
+                let seconds = (change.visibleAtMillis - now) / 1000
+                results[change.index] = .failure(.invalidParameterValue(
+                    value: String(seconds), parameter: "VisibilityTimeout",
+                    reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]"))
+            }
+        }
+        if madeVisible > 0 { waiters.notify(queueId: queue.id, count: madeVisible) }
+        return results
+    }
+
+    /// A handle this server issued for this queue; anything else is `ReceiptHandleIsInvalid`.
+    private func parseHandle(_ encoded: String, queue: StoredQueue) throws(SQSError) -> ReceiptHandle {
+        guard let handle = ReceiptHandle(encoded: encoded), handle.queueId == queue.id else {
+            throw .receiptHandleIsInvalid(encoded)
+        }
+        return handle
+    }
+}
+
+/// Which attributes a receive returns, and the rendering of claimed messages (sqs-api.md §4).
+struct ReceiveView {
+    let systemNames: Set<String>
+    let allSystem: Bool
+    let attributeFilters: [String]
+
+    init(_ request: ReceiveMessageRequest) {
+        systemNames = Set((request.AttributeNames ?? []) + (request.MessageSystemAttributeNames ?? []))
+        allSystem = systemNames.contains("All")
+        attributeFilters = request.MessageAttributeNames ?? []
+    }
+
+    func message(_ claimed: ClaimedMessage, queueId: Int64) -> Message {
+        var system: [String: String] = [:]
+        func add(_ name: String, _ value: String?) {
+            if let value, allSystem || systemNames.contains(name) { system[name] = value }
+        }
+        add("SenderId", claimed.senderId)
+        add("SentTimestamp", String(claimed.sentAtMillis))
+        add("ApproximateReceiveCount", String(claimed.receiveCount))
+        add("ApproximateFirstReceiveTimestamp", String(claimed.firstReceiveAtMillis))
+        add("AWSTraceHeader", claimed.traceHeader)
+        add("MessageGroupId", claimed.groupId)
+
+        var attributes: MessageAttributes = [:]
+        if !attributeFilters.isEmpty, let json = claimed.attributesJSON,
+           let stored = try? JSONDecoder().decode(MessageAttributes.self, from: json) {
+            attributes = stored.filter { wants($0.key) }
+        }
+        let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount)
+        return Message(MessageId: claimed.messageId, ReceiptHandle: handle.encoded(), MD5OfBody: claimed.md5OfBody,
+                       Body: claimed.body, Attributes: system.isEmpty ? nil : system,
+                       MD5OfMessageAttributes: MessageDigest.md5(ofAttributes: attributes),
+                       MessageAttributes: attributes.isEmpty ? nil : attributes)
+    }
+
+    /// `All`, `*`, `.*`, exact names and `prefix.*` filters; anything else matches nothing.
+    private func wants(_ name: String) -> Bool {
+        attributeFilters.contains { filter in
+            if filter == "All" || filter == "*" || filter == ".*" { return true }
+            if filter.hasSuffix(".*") { return name.hasPrefix(String(filter.dropLast(1))) }
+            return filter == name
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import SQSModel
+
+/// SQS semantics for standard queues, over any `MessageStore`.
+///
+/// One method per operation, typed request in, typed response out, `SQSError` on failure.
+/// The engine holds no message state of its own: everything it needs after a restart is in the
+/// store, and the only in-memory state (the queue catalog and parked long polls) is rebuilt
+/// from the store or is transient by nature.
+///
+/// ```swift
+/// let engine = try await SQSEngine(store: store, clock: SystemClock())
+/// let ctx = CallContext(accountId: "000000000000", region: "us-east-1",
+///                       endpoint: "http://localhost:9324", senderId: "000000000000")
+/// let url = try await engine.createQueue(CreateQueueRequest(QueueName: "jobs"), ctx).QueueUrl
+/// ```
+public final class SQSEngine: Sendable {
+    let store: any MessageStore
+    let clock: any WharfClock
+    let catalog: QueueCatalog
+    let waiters: LongPollWaiters
+    let logger: Logger
+    /// How long a deleted queue's name stays reserved, and the minimum gap between purges.
+    static let cooldownMillis: Int64 = 60_000
+
+    public init(store: any MessageStore, clock: any WharfClock = SystemClock(),
+                logger: Logger = Logger(label: "wharf.engine")) async throws {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.catalog = QueueCatalog(try await store.loadQueues())
+        self.waiters = LongPollWaiters(clock: clock)
+    }
+
+    /// Resolves the queue a request addresses: its `QueueUrl` (any host; the last two path
+    /// segments are account and name), else the request path, in the caller's region.
+    func resolveQueue(_ queueUrl: String?, _ ctx: CallContext) throws(SQSError) -> StoredQueue {
+        let key: QueueKey
+        if let queueUrl {
+            var path = Substring(queueUrl)
+            if let scheme = path.range(of: "://") {
+                path = path[scheme.upperBound...]
+                path = path.firstIndex(of: "/").map { path[$0...] } ?? ""
+            }
+            if let query = path.firstIndex(of: "?") { path = path[..<query] }
+            let segments = path.split(separator: "/")
+            guard segments.count >= 2 else { throw .invalidAddress(queueUrl) }
+            key = QueueKey(account: String(segments[segments.count - 2]), region: ctx.region,
+                           name: String(segments[segments.count - 1]))
+        } else if let pathQueue = ctx.pathQueue {
+            key = QueueKey(account: pathQueue.account, region: ctx.region, name: pathQueue.name)
+        } else {
+            throw .missingParameter("QueueUrl")
+        }
+        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        return queue
+    }
+
+    /// Runs a store call, turning storage failures into a 500 that names no internals.
+    func storage<T>(_ body: () async throws -> T) async throws(SQSError) -> T {
+        do {
+            return try await body()
+        } catch let error as SQSError {
+            throw error
+        } catch {
+            logger.error("store failure: \(error)")
+            throw .internalError("We encountered an internal error. Please try again.")
+        }
+    }
+
+    /// Deletes expired messages of every queue. The server runs this once a minute; receives
+    /// never return expired messages in between.
+    public func expireMessages() async {
+        let now = clock.nowMillis()
+        for queue in catalog.all() {
+            let cutoff = now - Int64(queue.config.retentionSeconds) * 1000
+            do {
+                let removed = try await store.expire(queueId: queue.id, sentBeforeMillis: cutoff)
+                if removed > 0 { logger.debug("expired \(removed) messages from \(queue.key.name)") }
+            } catch {
+                logger.error("expiry failed for \(queue.key.name): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SQSModel
+
+extension WireCodec {
+    static let xmlNamespace = "http://queue.amazonaws.com/doc/2012-11-05/"
+    static let jsonContentType = "application/x-amz-json-1.0"
+    static let xmlContentType = "text/xml"
+
+    /// A successful response: JSON per §1.2.2, or the XML envelope of §1.3.3.
+    public static func encode<R: SQSResponse>(_ response: R, operation: SQSOperation,
+                                              in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
+        switch wireProtocol {
+        case .json:
+            let body: Data
+            do {
+                body = try jsonEncoder().encode(response)
+            } catch {
+                // Only non-finite floats can fail, and SQS responses have none.
+                return encode(error: .internalError("Could not encode the response."), in: .json, requestId: requestId)
+            }
+            return EncodedResponse(status: 200, headers: [("Content-Type", jsonContentType),
+                                                          ("x-amzn-RequestId", requestId)],
+                                   body: [UInt8](body))
+        case .query:
+            var xml = XMLWriter()
+            xml.raw("<?xml version=\"1.0\"?>")
+            xml.raw("<\(operation.rawValue)Response xmlns=\"\(xmlNamespace)\">")
+            // Operations without an output shape have no Result element at all.
+            if !(response is EmptyResponse) {
+                let result = "\(operation.rawValue)Result"
+                xml.open(result)
+                XMLResults.writer(for: response)?.writeXML(to: &xml, operation: operation)
+                xml.close(result)
+            }
+            xml.open("ResponseMetadata")
+            xml.element("RequestId", requestId)
+            xml.close("ResponseMetadata")
+            xml.close("\(operation.rawValue)Response")
+            return EncodedResponse(status: 200, headers: [("Content-Type", xmlContentType),
+                                                          ("x-amzn-RequestId", requestId)],
+                                   body: xml.bytes)
+        }
+    }
+
+    /// An error: JSON per §1.2.3 or XML per §1.3.4, both with `x-amzn-query-error`.
+    public static func encode(error: SQSError, in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
+        let fault = error.senderFault ? "Sender" : "Receiver"
+        let queryError = ("x-amzn-query-error", "\(error.queryCode);\(fault)")
+        switch wireProtocol {
+        case .json:
+            let body = (try? jsonEncoder().encode(JSONErrorBody(type: error.jsonType, message: error.message)))
+                ?? Data("{}".utf8)
+            return EncodedResponse(status: error.httpStatus,
+                                   headers: [("Content-Type", jsonContentType), ("x-amzn-RequestId", requestId),
+                                             queryError],
+                                   body: [UInt8](body))
+        case .query:
+            var xml = XMLWriter()
+            xml.raw("<?xml version=\"1.0\"?>")
+            xml.raw("<ErrorResponse xmlns=\"\(xmlNamespace)\">")
+            xml.open("Error")
+            xml.element("Type", fault)
+            xml.element("Code", error.queryCode)
+            xml.element("Message", error.message)
+            xml.raw("<Detail/>")
+            xml.close("Error")
+            // RequestId is a direct child of ErrorResponse here, unlike success envelopes.
+            xml.element("RequestId", requestId)
+            xml.close("ErrorResponse")
+            return EncodedResponse(status: error.httpStatus,
+                                   headers: [("Content-Type", xmlContentType), ("x-amzn-RequestId", requestId),
+                                             queryError],
+                                   body: xml.bytes)
+        }
+    }
+
+    /// Fresh per call: JSONEncoder is a class and this module keeps no shared mutable state.
+    private static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        // Queue URLs read better without `\/`, and both forms are valid JSON.
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+}

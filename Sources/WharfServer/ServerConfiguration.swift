@@ -1,0 +1,20 @@
+/// How `wharf serve` runs. Every field has the embedded default of the README's quick start.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 9324
+    /// Where the SQLite database lives.
+    public var dataDirectory = "./wharf-data"
+    /// The account queues belong to when the caller's key maps to no other (dev mode).
+    public var accountId = "000000000000"
+    /// Used when a request carries no SigV4 credential scope.
+    public var defaultRegion = "us-east-1"
+    /// Scheme, host and port to build queue URLs with, instead of the request's Host header.
+    public var publicURL: String?
+    /// The largest request body accepted. A batch may carry 1 MiB of payload, which form
+    /// encoding can triple; anything larger is refused before it is buffered.
+    public var maxBodyBytes = 4 * 1024 * 1024
+    /// How often expired messages (MessageRetentionPeriod) are swept.
+    public var expirySweepSeconds = 60
+
+    public init() {}
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+import WharfServer
+
+@main
+struct Wharf: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wharf",
+        abstract: "A durable message queue server that speaks the Amazon SQS API.",
+        subcommands: [Serve.self])
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the SQS-compatible server.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 9324
+    @Option(help: "Directory for the durable message store.") var dataDir = "./wharf-data"
+    @Option(help: "Account id that owns queues (dev mode: every caller maps to it).") var accountId = "000000000000"
+    @Option(help: "Region used when a request carries no SigV4 credential scope.") var defaultRegion = "us-east-1"
+    @Option(help: "Base URL for queue URLs (e.g. https://sqs.example.com) instead of the request's Host header.")
+    var publicURL: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = dataDir
+        configuration.accountId = accountId
+        configuration.defaultRegion = defaultRegion
+        configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        var logger = Logger(label: "wharf")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        try await WharfServer.run(configuration, logger: logger)
+    }
+}
