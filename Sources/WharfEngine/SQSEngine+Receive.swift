@@ -192,7 +192,8 @@ struct ReceiveView {
     private func wants(_ name: String) -> Bool {
         attributeFilters.contains { filter in
             if filter == "All" || filter == "*" || filter == ".*" { return true }
-            if filter.hasSuffix(".*") { return name.hasPrefix(String(filter.dropLast(1))) }
+            // `C.*` matches City and Count (sqs-api.md §5.4): the prefix is what precedes `.*`.
+            if filter.hasSuffix(".*") { return name.hasPrefix(String(filter.dropLast(2))) }
             return filter == name
         }
     }

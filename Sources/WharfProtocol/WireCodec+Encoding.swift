@@ -43,6 +43,11 @@ extension WireCodec {
     }
 
     /// An error: JSON per §1.2.3 or XML per §1.3.4, both with `x-amzn-query-error`.
+    /// The Query protocol words one error differently from JSON (sqs-api.md §1.2.4).
+    static func queryMessage(for error: SQSError) -> String {
+        error.shape == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.message
+    }
+
     public static func encode(error: SQSError, in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
         let fault = error.senderFault ? "Sender" : "Receiver"
         let queryError = ("x-amzn-query-error", "\(error.queryCode);\(fault)")
@@ -61,7 +66,7 @@ extension WireCodec {
             xml.open("Error")
             xml.element("Type", fault)
             xml.element("Code", error.queryCode)
-            xml.element("Message", error.message)
+            xml.element("Message", queryMessage(for: error))
             xml.raw("<Detail/>")
             xml.close("Error")
             // RequestId is a direct child of ErrorResponse here, unlike success envelopes.
