@@ -35,9 +35,9 @@ public struct StoredQueue: Sendable, Equatable {
     public var config: QueueConfig { QueueConfig(attributes) }
 }
 
-/// A message about to be written. Everything a later receive returns is fixed here, so the
-/// digests are computed once, on send.
-public struct NewMessage: Sendable {
+/// What a message carries from its send to every receive. Everything a receive returns is
+/// fixed here, so the digests are computed once, on send.
+public struct MessageRecord: Sendable {
     public var messageId: String
     public var body: String
     public var md5OfBody: String
@@ -47,13 +47,21 @@ public struct NewMessage: Sendable {
     public var senderId: String
     public var groupId: String?
     public var sentAtMillis: Int64
-    public var visibleAtMillis: Int64
 
     public init(messageId: String, body: String, md5OfBody: String, attributesJSON: Data?, traceHeader: String?,
-                senderId: String, groupId: String?, sentAtMillis: Int64, visibleAtMillis: Int64) {
+                senderId: String, groupId: String?, sentAtMillis: Int64) {
         self.messageId = messageId; self.body = body; self.md5OfBody = md5OfBody
         self.attributesJSON = attributesJSON; self.traceHeader = traceHeader; self.senderId = senderId
-        self.groupId = groupId; self.sentAtMillis = sentAtMillis; self.visibleAtMillis = visibleAtMillis
+        self.groupId = groupId; self.sentAtMillis = sentAtMillis
+    }
+}
+
+/// A message about to be written, and when it first becomes visible (after its delay).
+public struct NewMessage: Sendable {
+    public var record: MessageRecord
+    public var visibleAtMillis: Int64
+    public init(record: MessageRecord, visibleAtMillis: Int64) {
+        self.record = record; self.visibleAtMillis = visibleAtMillis
     }
 }
 
@@ -61,23 +69,13 @@ public struct NewMessage: Sendable {
 public struct ClaimedMessage: Sendable {
     /// The store's sequence number: unique per store, never reused; part of the receipt handle.
     public var seq: Int64
-    public var messageId: String
-    public var body: String
-    public var md5OfBody: String
-    public var attributesJSON: Data?
-    public var traceHeader: String?
-    public var senderId: String
-    public var groupId: String?
-    public var sentAtMillis: Int64
+    public var record: MessageRecord
+    /// Receives so far, this one included.
     public var receiveCount: Int
     public var firstReceiveAtMillis: Int64
 
-    public init(seq: Int64, messageId: String, body: String, md5OfBody: String, attributesJSON: Data?,
-                traceHeader: String?, senderId: String, groupId: String?, sentAtMillis: Int64,
-                receiveCount: Int, firstReceiveAtMillis: Int64) {
-        self.seq = seq; self.messageId = messageId; self.body = body; self.md5OfBody = md5OfBody
-        self.attributesJSON = attributesJSON; self.traceHeader = traceHeader; self.senderId = senderId
-        self.groupId = groupId; self.sentAtMillis = sentAtMillis; self.receiveCount = receiveCount
+    public init(seq: Int64, record: MessageRecord, receiveCount: Int, firstReceiveAtMillis: Int64) {
+        self.seq = seq; self.record = record; self.receiveCount = receiveCount
         self.firstReceiveAtMillis = firstReceiveAtMillis
     }
 }

@@ -169,21 +169,22 @@ struct ReceiveView {
         func add(_ name: String, _ value: String?) {
             if let value, allSystem || systemNames.contains(name) { system[name] = value }
         }
-        add("SenderId", claimed.senderId)
-        add("SentTimestamp", String(claimed.sentAtMillis))
+        let record = claimed.record
+        add("SenderId", record.senderId)
+        add("SentTimestamp", String(record.sentAtMillis))
         add("ApproximateReceiveCount", String(claimed.receiveCount))
         add("ApproximateFirstReceiveTimestamp", String(claimed.firstReceiveAtMillis))
-        add("AWSTraceHeader", claimed.traceHeader)
-        add("MessageGroupId", claimed.groupId)
+        add("AWSTraceHeader", record.traceHeader)
+        add("MessageGroupId", record.groupId)
 
         var attributes: MessageAttributes = [:]
-        if !attributeFilters.isEmpty, let json = claimed.attributesJSON,
+        if !attributeFilters.isEmpty, let json = record.attributesJSON,
            let stored = try? JSONDecoder().decode(MessageAttributes.self, from: json) {
             attributes = stored.filter { wants($0.key) }
         }
         let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount)
-        return Message(MessageId: claimed.messageId, ReceiptHandle: handle.encoded(), MD5OfBody: claimed.md5OfBody,
-                       Body: claimed.body, Attributes: system.isEmpty ? nil : system,
+        return Message(MessageId: record.messageId, ReceiptHandle: handle.encoded(), MD5OfBody: record.md5OfBody,
+                       Body: record.body, Attributes: system.isEmpty ? nil : system,
                        MD5OfMessageAttributes: MessageDigest.md5(ofAttributes: attributes),
                        MessageAttributes: attributes.isEmpty ? nil : attributes)
     }

@@ -89,11 +89,11 @@ extension SQSEngine {
         let messageId = UUID().uuidString.lowercased()
         let delay = entry.DelaySeconds ?? config.delaySeconds
         let attributesJSON: Data? = attributes.isEmpty ? nil : try? JSONEncoder().encode(attributes)
-        let message = NewMessage(
+        let record = MessageRecord(
             messageId: messageId, body: body, md5OfBody: md5OfBody, attributesJSON: attributesJSON,
             traceHeader: systemAttributes["AWSTraceHeader"]?.StringValue ?? ctx.traceHeader,
-            senderId: ctx.senderId, groupId: entry.MessageGroupId, sentAtMillis: now,
-            visibleAtMillis: now + Int64(delay) * 1000)
+            senderId: ctx.senderId, groupId: entry.MessageGroupId, sentAtMillis: now)
+        let message = NewMessage(record: record, visibleAtMillis: now + Int64(delay) * 1000)
         let response = SendMessageResponse(MD5OfMessageBody: md5OfBody, MD5OfMessageAttributes: md5OfAttributes,
                                            MD5OfMessageSystemAttributes: md5OfSystem, MessageId: messageId)
         return (message, response)

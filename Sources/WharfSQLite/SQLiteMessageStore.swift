@@ -121,9 +121,10 @@ public final class SQLiteMessageStore: MessageStore {
                                       group_id, sent_at, visible_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for m in messages {
+            for message in messages {
+                let m = message.record
                 try insert.execute(arguments: [queueId, m.messageId, m.body, m.md5OfBody, m.attributesJSON, m.traceHeader,
-                                               m.senderId, m.groupId, m.sentAtMillis, m.visibleAtMillis])
+                                               m.senderId, m.groupId, m.sentAtMillis, message.visibleAtMillis])
             }
         }
     }
@@ -146,11 +147,12 @@ public final class SQLiteMessageStore: MessageStore {
             return try rows.map { row in
                 let seq: Int64 = row["seq"]
                 try claim.execute(arguments: [invisibleUntilMillis, nowMillis, nowMillis, seq])
-                return ClaimedMessage(
-                    seq: seq, messageId: row["message_id"], body: row["body"], md5OfBody: row["md5_body"],
+                let record = MessageRecord(
+                    messageId: row["message_id"], body: row["body"], md5OfBody: row["md5_body"],
                     attributesJSON: row["attributes"], traceHeader: row["trace_header"], senderId: row["sender_id"],
-                    groupId: row["group_id"], sentAtMillis: row["sent_at"],
-                    receiveCount: (row["receive_count"] as Int) + 1,
+                    groupId: row["group_id"], sentAtMillis: row["sent_at"])
+                return ClaimedMessage(
+                    seq: seq, record: record, receiveCount: (row["receive_count"] as Int) + 1,
                     firstReceiveAtMillis: (row["first_receive_at"] as Int64?) ?? nowMillis)
             }
         }
