@@ -14,7 +14,8 @@ extension SQSEngine {
                                          MessageGroupId: request.MessageGroupId),
             queue: queue, ctx: ctx, nowMillis: now, inBatch: false)
         try await storage { try await store.send(queueId: queue.id, messages: [message]) }
-        if message.visibleAtMillis <= now { waiters.notify(queueId: queue.id, count: 1) }
+        // A delayed message wakes a waiter too: it re-arms its timer for the delay's end.
+        waiters.notify(queueId: queue.id, count: 1)
         return response
     }
 
@@ -39,8 +40,7 @@ extension SQSEngine {
         if !accepted.isEmpty {
             // One transaction, one fsync for the whole batch.
             try await storage { try await store.send(queueId: queue.id, messages: accepted.map(\.message)) }
-            let visibleNow = accepted.filter { $0.message.visibleAtMillis <= now }.count
-            if visibleNow > 0 { waiters.notify(queueId: queue.id, count: visibleNow) }
+            waiters.notify(queueId: queue.id, count: accepted.count)
         }
         return SendMessageBatchResponse(
             Successful: accepted.map { SendMessageBatchResultEntry(Id: $0.id, result: $0.response) },

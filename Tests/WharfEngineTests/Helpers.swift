@@ -1,0 +1,148 @@
+import Foundation
+import SQSModel
+import Synchronization
+import Testing
+import WharfEngine
+@testable import WharfSQLite
+
+/// The caller every test uses unless it needs another account or region.
+let ctx = CallContext(accountId: "000000000000", region: "us-east-1",
+                      endpoint: "http://localhost:9324", senderId: "AKIDTEST")
+
+/// A fresh temporary directory for one store.
+func freshDirectory() -> String {
+    let dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("wharf-engine-tests-\(UUID().uuidString)").path
+    return dir
+}
+
+/// One engine over one fresh SQLite store, driven by a manual clock.
+final class Harness: Sendable {
+    let directory: String
+    let clock: ManualClock
+    let store: SQLiteMessageStore
+    let engine: SQSEngine
+    let removeOnDeinit: Bool
+
+    init(directory: String = freshDirectory(), clock: ManualClock = ManualClock(),
+         removeOnDeinit: Bool = true) async throws {
+        self.directory = directory
+        self.clock = clock
+        self.store = try SQLiteMessageStore(directory: directory)
+        self.engine = try await SQSEngine(store: store, clock: clock)
+        self.removeOnDeinit = removeOnDeinit
+    }
+
+    deinit {
+        if removeOnDeinit { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    // MARK: Shorthands
+
+    @discardableResult
+    func createQueue(_ name: String, _ attributes: [String: String]? = nil, tags: [String: String]? = nil,
+                     in context: CallContext = ctx) async throws -> String {
+        try await engine.createQueue(CreateQueueRequest(QueueName: name, Attributes: attributes, tags: tags), context).QueueUrl
+    }
+
+    @discardableResult
+    func send(_ url: String, _ body: String, delay: Int? = nil, attributes: MessageAttributes? = nil,
+              in context: CallContext = ctx) async throws -> SendMessageResponse {
+        try await engine.sendMessage(SendMessageRequest(QueueUrl: url, MessageBody: body, DelaySeconds: delay,
+                                                        MessageAttributes: attributes), context)
+    }
+
+    func receive(_ url: String, max: Int? = nil, visibility: Int? = nil, wait: Int? = 0,
+                 system: [String]? = nil, attributeNames: [String]? = nil,
+                 messageAttributes: [String]? = nil, in context: CallContext = ctx) async throws -> [Message] {
+        try await engine.receiveMessage(
+            ReceiveMessageRequest(QueueUrl: url, AttributeNames: attributeNames, MessageSystemAttributeNames: system,
+                                  MessageAttributeNames: messageAttributes, MaxNumberOfMessages: max,
+                                  VisibilityTimeout: visibility, WaitTimeSeconds: wait), context).Messages ?? []
+    }
+
+    func delete(_ url: String, _ handle: String) async throws {
+        _ = try await engine.deleteMessage(DeleteMessageRequest(QueueUrl: url, ReceiptHandle: handle), ctx)
+    }
+
+    func changeVisibility(_ url: String, _ handle: String, _ timeout: Int) async throws {
+        _ = try await engine.changeMessageVisibility(
+            ChangeMessageVisibilityRequest(QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: timeout), ctx)
+    }
+
+    func attributes(_ url: String, _ names: [String] = ["All"], in context: CallContext = ctx) async throws -> [String: String] {
+        try await engine.getQueueAttributes(GetQueueAttributesRequest(QueueUrl: url, AttributeNames: names), context)
+            .Attributes ?? [:]
+    }
+
+    /// (visible, not visible, delayed)
+    func counts(_ url: String) async throws -> (Int, Int, Int) {
+        let a = try await attributes(url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                                           "ApproximateNumberOfMessagesDelayed"])
+        return (Int(a["ApproximateNumberOfMessages"] ?? "") ?? -1,
+                Int(a["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? -1,
+                Int(a["ApproximateNumberOfMessagesDelayed"] ?? "") ?? -1)
+    }
+}
+
+/// Runs `body`, which must fail with an `SQSError`, and returns that error.
+func sqsError(sourceLocation: SourceLocation = #_sourceLocation,
+              _ body: () async throws -> Void) async -> SQSError? {
+    do {
+        try await body()
+        Issue.record("expected an SQSError, got success", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as SQSError {
+        return error
+    } catch {
+        Issue.record("expected an SQSError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Asserts that `body` fails with the given query code (and status / message when given).
+func expectSQSError(_ queryCode: String, status: Int = 400, message: String? = nil,
+                    sourceLocation: SourceLocation = #_sourceLocation,
+                    _ body: () async throws -> Void) async {
+    guard let error = await sqsError(sourceLocation: sourceLocation, body) else { return }
+    #expect(error.queryCode == queryCode, sourceLocation: sourceLocation)
+    #expect(error.httpStatus == status, sourceLocation: sourceLocation)
+    if let message { #expect(error.message == message, sourceLocation: sourceLocation) }
+}
+
+/// Waits (bounded, in real time) until at least `count` tasks sleep on the clock, i.e. until a
+/// long poll has parked. Returns false if it never happened.
+@discardableResult
+func waitUntilParked(_ clock: ManualClock, count: Int = 1,
+                     sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    for _ in 0..<5000 {
+        if clock.sleeperCount >= count { return true }
+        await Task.yield()
+        try? await Task.sleep(nanoseconds: 1_000_000)
+    }
+    Issue.record("the long poll never parked", sourceLocation: sourceLocation)
+    return false
+}
+
+/// Gives other tasks a moment (in real time) to run: used to check that something did NOT happen.
+func settle() async {
+    for _ in 0..<20 {
+        await Task.yield()
+        try? await Task.sleep(nanoseconds: 2_000_000)
+    }
+}
+
+/// A flag set from another task.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+func string(_ value: String, type: String = "String") -> MessageAttributeValue {
+    MessageAttributeValue(dataType: type, stringValue: value)
+}
+
+func binary(_ bytes: [UInt8], type: String = "Binary") -> MessageAttributeValue {
+    MessageAttributeValue(dataType: type, binaryValue: Data(bytes))
+}

@@ -1,0 +1,196 @@
+import Foundation
+import SQSModel
+import Testing
+import WharfEngine
+
+/// Long polling with a manual clock (sqs-api.md §7.2). A receive is started in a task, the test
+/// waits until it is parked on the clock, then sends or moves time. Every wait is bounded in
+/// real time: a regression fails the test instead of hanging the run.
+@Suite struct LongPollTests {
+    final class Poll: Sendable {
+        let task: Task<[Message], any Error>
+        let done: Flag
+        init(task: Task<[Message], any Error>, done: Flag) { self.task = task; self.done = done }
+    }
+
+    /// Starts a long-polling receive.
+    func startReceive(_ h: Harness, _ url: String, wait: Int? = 20) -> Poll {
+        let done = Flag()
+        let task = Task {
+            defer { done.set() }
+            return try await h.receive(url, wait: wait, system: ["ApproximateReceiveCount"])
+        }
+        return Poll(task: task, done: done)
+    }
+
+    /// The receive's result, which must come without the clock moving. If it does not come in
+    /// time, records an issue and releases the receive by moving the clock past any wait.
+    func result(_ poll: Poll, _ h: Harness, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Message] {
+        for _ in 0..<3000 where !poll.done.isSet {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        if !poll.done.isSet {
+            Issue.record("the long poll did not return in time", sourceLocation: sourceLocation)
+            h.clock.advance(bySeconds: 3600)
+        }
+        return try await poll.task.value
+    }
+
+    @Test func wakesOnSend() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-send")
+        let start = h.clock.nowMillis()
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        await settle()
+        #expect(!poll.done.isSet)
+        try await h.send(url, "hello")
+        let got = try await result(poll, h)
+        #expect(got.map(\.Body) == ["hello"])
+        // It returned without the clock moving at all.
+        #expect(h.clock.nowMillis() == start)
+    }
+
+    @Test func wakesOnBatchSend() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-batch")
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        _ = try await h.engine.sendMessageBatch(SendMessageBatchRequest(QueueUrl: url, Entries: [
+            SendMessageBatchRequestEntry(Id: "a", MessageBody: "a"),
+        ]), ctx)
+        #expect(try await result(poll, h).map(\.Body) == ["a"])
+    }
+
+    @Test func returnsEmptyOnlyAfterTheWait() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-empty")
+        let poll = startReceive(h, url, wait: 5)
+        await waitUntilParked(h.clock)
+        h.clock.advance(bySeconds: 4)
+        await settle()
+        #expect(!poll.done.isSet, "the receive returned before its wait time")
+        h.clock.advance(bySeconds: 1)
+        #expect(try await result(poll, h).isEmpty)
+    }
+
+    @Test func queueReceiveWaitTimeIsTheDefault() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-default", ["ReceiveMessageWaitTimeSeconds": "10"])
+        let poll = startReceive(h, url, wait: nil)
+        await waitUntilParked(h.clock)
+        h.clock.advance(bySeconds: 9)
+        await settle()
+        #expect(!poll.done.isSet)
+        h.clock.advance(bySeconds: 1)
+        #expect(try await result(poll, h).isEmpty)
+    }
+
+    @Test func waitZeroOverridesQueueDefault() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-zero", ["ReceiveMessageWaitTimeSeconds": "20"])
+        let poll = startReceive(h, url, wait: 0)
+        // Returns at once, without anyone moving the clock.
+        #expect(try await result(poll, h).isEmpty)
+    }
+
+    @Test func wakesWhenDelayEnds() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-delay")
+        try await h.send(url, "delayed", delay: 10)
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        h.clock.advance(bySeconds: 9)
+        await settle()
+        #expect(!poll.done.isSet)
+        h.clock.advance(bySeconds: 1)
+        #expect(try await result(poll, h).map(\.Body) == ["delayed"])
+    }
+
+    @Test
+    func delayedSendDuringTheWaitWakesWhenItsDelayEnds() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-delay-later")
+        let poll = startReceive(h, url, wait: 20)
+        await waitUntilParked(h.clock)
+        // Sent while the receive waits: not visible yet, so it keeps waiting...
+        try await h.send(url, "later", delay: 5)
+        await settle()
+        #expect(!poll.done.isSet)
+        // ...and returns as soon as the delay ends (§7.2), long before its 20 s wait is over.
+        h.clock.advance(bySeconds: 5)
+        #expect(try await result(poll, h).map(\.Body) == ["later"])
+    }
+
+    @Test func wakesWhenVisibilityExpires() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-vis", ["VisibilityTimeout": "8"])
+        try await h.send(url, "again")
+        _ = try #require(try await h.receive(url).first)
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        h.clock.advance(bySeconds: 7)
+        await settle()
+        #expect(!poll.done.isSet)
+        h.clock.advance(bySeconds: 1)
+        let got = try await result(poll, h)
+        #expect(got.map(\.Body) == ["again"])
+        #expect(got.first?.Attributes?["ApproximateReceiveCount"] == "2")
+    }
+
+    @Test func changeVisibilityToZeroWakesAWaiter() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-cmv")
+        try await h.send(url, "m")
+        let first = try #require(try await h.receive(url).first)
+        let start = h.clock.nowMillis()
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        try await h.changeVisibility(url, first.ReceiptHandle, 0)
+        let got = try await result(poll, h)
+        #expect(got.map(\.MessageId) == [first.MessageId])
+        #expect(h.clock.nowMillis() == start)
+    }
+
+    @Test func oneSendWakesOneOfSeveralWaitersAndTheOthersKeepWaiting() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-many")
+        let polls = (0..<3).map { _ in startReceive(h, url, wait: 20) }
+        await waitUntilParked(h.clock, count: 3)
+        try await h.send(url, "only one")
+        for _ in 0..<3000 where polls.filter(\.done.isSet).isEmpty {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        await settle()
+        // Exactly one receive got the message; the others return empty when the wait ends.
+        #expect(polls.filter(\.done.isSet).count == 1)
+        h.clock.advance(bySeconds: 20)
+        var bodies: [String] = []
+        for poll in polls { bodies += try await result(poll, h).map(\.Body) }
+        #expect(bodies == ["only one"])
+    }
+
+    @Test func deletingTheQueueReleasesWaiters() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-delete")
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        _ = try await h.engine.deleteQueue(DeleteQueueRequest(QueueUrl: url), ctx)
+        #expect(try await result(poll, h).isEmpty)
+    }
+
+    @Test func cancellingAWaitingReceiveReturns() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-cancel")
+        let poll = startReceive(h, url)
+        await waitUntilParked(h.clock)
+        poll.task.cancel()
+        for _ in 0..<3000 where !poll.done.isSet { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(poll.done.isSet)
+        if !poll.done.isSet { h.clock.advance(bySeconds: 3600) }
+        if case .success(let messages) = await poll.task.result { #expect(messages.isEmpty) }
+        // Nothing was claimed: the next send is receivable at once.
+        try await h.send(url, "after")
+        #expect(try await h.receive(url).map(\.Body) == ["after"])
+    }
+}
