@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "SQSModel", targets: ["SQSModel"]),
         .library(name: "WharfEngine", targets: ["WharfEngine"]),
+        .library(name: "SigV4", targets: ["SigV4"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -39,13 +40,19 @@ let package = Package(
             dependencies: ["WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // SigV4: canonical request, signing and verification; one implementation for both sides.
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // AWS JSON 1.0 and Query/XML: bytes <-> SQSModel values, errors in both envelopes.
         .target(name: "WharfProtocol", dependencies: ["SQSModel"], swiftSettings: strict),
         // The Hummingbird application: routing, protocol detection, request context, lifecycle.
         .target(
             name: "WharfServer",
             dependencies: [
-                "SQSModel", "WharfEngine", "WharfSQLite", "WharfProtocol",
+                "SQSModel", "SigV4", "WharfEngine", "WharfSQLite", "WharfProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,6 +67,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfProtocol", "SQSModel",
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
