@@ -19,7 +19,7 @@ public struct SignableRequest: Sendable {
         return headers.filter { $0.name.lowercased() == lower }.map(\.value)
     }
 
-    func header(_ name: String) -> String? { values(of: name).first }
+    public func header(_ name: String) -> String? { values(of: name).first }
 
     /// Query parameters, percent-decoded, in arrival order.
     var queryParameters: [(key: String, value: String)] {

@@ -48,7 +48,7 @@ extension SQSEngine {
     public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) throws(SQSError) -> GetQueueUrlResponse {
         let account = request.QueueOwnerAWSAccountId ?? ctx.accountId
         let key = QueueKey(account: account, region: ctx.region, name: request.QueueName)
-        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        guard account == ctx.accountId, let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
         return GetQueueUrlResponse(QueueUrl: ctx.queueURL(queue.key))
     }
 

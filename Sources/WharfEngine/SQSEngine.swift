@@ -17,7 +17,8 @@ import SQSModel
 /// ```
 public final class SQSEngine: Sendable {
     let store: any MessageStore
-    let clock: any WharfClock
+    /// The engine's time, also what the server checks signature dates against.
+    public let clock: any WharfClock
     let catalog: QueueCatalog
     let waiters: LongPollWaiters
     let logger: Logger
@@ -53,7 +54,8 @@ public final class SQSEngine: Sendable {
         } else {
             throw .missingParameter("QueueUrl")
         }
-        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        // Another account's queue answers as a missing one: no policy grants access yet.
+        guard key.account == ctx.accountId, let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
         return queue
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SigV4
 import SQSModel
 import WharfEngine
 import WharfProtocol
@@ -11,6 +12,7 @@ struct SQSResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let dispatcher: OperationDispatcher
     let configuration: ServerConfiguration
+    let authenticator: Authenticator
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
@@ -38,10 +40,26 @@ struct SQSResponder: HTTPResponder {
                 in: fallback, requestId: requestId))
         }
 
+        let bodyBytes = Array(body.readableBytesView)
+        // Authenticate before parsing: an unsigned caller learns nothing about the request.
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        // Signatures cover the raw path, query, headers (Host included) and body bytes.
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        headers.append((name: "host", value: host))
+        let signable = SignableRequest(method: method, path: path, query: query, headers: headers,
+                                       body: bodyBytes)
+        let now = dispatcher.engine.clock.nowMillis() / 1000
+        let caller: Authenticator.Caller
+        switch Result(catching: { () throws(SQSError) in try authenticator.authenticate(signable, nowSeconds: now) }) {
+        case .success(let authenticated): caller = authenticated
+        case .failure(let error):
+            return Self.response(WireCodec.encode(error: error, in: fallback, requestId: requestId))
+        }
+
         let call: WireCall
         do {
             call = try WireCodec.parse(method: method, target: target, contentType: contentType,
-                                       queryString: query, body: Array(body.readableBytesView))
+                                       queryString: query, body: bodyBytes)
         } catch let error as SQSError {
             var error = error
             if error.shape == "MissingAction", pathQueue != nil {
@@ -56,13 +74,11 @@ struct SQSResponder: HTTPResponder {
                                                   in: call.wireProtocol, requestId: requestId))
         }
 
-        let identity = RequestIdentity(authorization: request.headers[.authorization], queryString: query)
-        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
         let ctx = CallContext(
-            accountId: configuration.accountId,
-            region: identity.region ?? configuration.defaultRegion,
+            accountId: caller.accountId,
+            region: caller.region ?? configuration.defaultRegion,
             endpoint: configuration.publicURL ?? "http://\(host)",
-            senderId: identity.accessKeyId ?? configuration.accountId,
+            senderId: caller.accessKeyId ?? caller.accountId,
             traceHeader: request.headers[Self.traceId],
             pathQueue: pathQueue)
         return Self.response(await dispatcher.dispatch(call, ctx, requestId: requestId))

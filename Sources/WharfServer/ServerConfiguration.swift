@@ -15,6 +15,14 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 * 1024 * 1024
     /// How often expired messages (MessageRetentionPeriod) are swept.
     public var expirySweepSeconds = 60
+    /// The keys requests must be signed with. Empty means dev mode: any key is accepted and
+    /// maps to `accountId`, which is allowed only on a loopback address.
+    public var credentials = CredentialStore()
+
+    /// Whether `host` is reachable only from this machine.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 
     public init() {}
 }

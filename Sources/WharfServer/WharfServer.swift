@@ -5,7 +5,23 @@ import WharfSQLite
 
 /// Starts the SQS endpoint on the embedded SQLite store and runs until SIGINT/SIGTERM.
 public enum WharfServer {
+    public enum StartError: Error, CustomStringConvertible {
+        case credentialsRequired(String)
+        public var description: String {
+            switch self {
+            case .credentialsRequired(let host):
+                return "refusing to listen on \(host) without credentials: configure --credentials-file or WHARF_ACCESS_KEY_ID/WHARF_SECRET_ACCESS_KEY, or bind to 127.0.0.1"
+            }
+        }
+    }
+
     public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        if configuration.credentials.isEmpty {
+            guard configuration.isLoopback else { throw StartError.credentialsRequired(configuration.host) }
+            logger.warning("DEV MODE: no credentials configured. Signatures are NOT verified; every request is accepted and acts as account \(configuration.accountId). Configure --credentials-file before exposing this server.")
+        } else {
+            logger.notice("SigV4 verification on: \(configuration.credentials.entries.count) access key(s) configured")
+        }
         let store = try SQLiteMessageStore(directory: configuration.dataDirectory)
         let engine = try await SQSEngine(store: store, clock: SystemClock(), logger: logger)
         let application = makeApplication(engine: engine, configuration: configuration, logger: logger)
@@ -27,7 +43,9 @@ public enum WharfServer {
     /// The Hummingbird application for an engine; tests drive it without a socket.
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
                                        logger: Logger) -> some ApplicationProtocol {
-        let responder = SQSResponder(dispatcher: OperationDispatcher(engine: engine), configuration: configuration)
+        let responder = SQSResponder(
+            dispatcher: OperationDispatcher(engine: engine), configuration: configuration,
+            authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
         return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import WharfServer
 
@@ -20,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region used when a request carries no SigV4 credential scope.") var defaultRegion = "us-east-1"
     @Option(help: "Base URL for queue URLs (e.g. https://sqs.example.com) instead of the request's Host header.")
     var publicURL: String?
+    @Option(help: "JSON file of accounts and access keys; requests must then be SigV4-signed with one of them.")
+    var credentialsFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
 
     func run() async throws {
@@ -30,6 +33,11 @@ struct Serve: AsyncParsableCommand {
         configuration.accountId = accountId
         configuration.defaultRegion = defaultRegion
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let environment = ProcessInfo.processInfo.environment
+        if let file = credentialsFile ?? environment["WHARF_CREDENTIALS_FILE"] {
+            try configuration.credentials.load(file: file)
+        }
+        configuration.credentials.loadEnvironment(environment, defaultAccount: accountId)
         var logger = Logger(label: "wharf")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
         try await WharfServer.run(configuration, logger: logger)
