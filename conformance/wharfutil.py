@@ -64,7 +64,10 @@ class WharfServer:
     given, so a restarted server on the same data dir is reached through `endpoint` again.
     """
 
-    def __init__(self, data_dir: Path | str, log_path: Path | str, port: int | None = None):
+    def __init__(self, data_dir: Path | str, log_path: Path | str, port: int | None = None,
+                 extra_args: list[str] | None = None, host: str = "127.0.0.1"):
+        self.extra_args = list(extra_args or [])
+        self.host = host
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
         self.fixed_port = port
@@ -95,8 +98,8 @@ class WharfServer:
         self._log.write(f"\n===== start #{self.starts} port {self.port} =====\n".encode())
         self._log.flush()
         self.proc = subprocess.Popen(
-            [str(binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
+            [str(binary), "serve", "--host", self.host, "--port", str(self.port),
+             "--data-dir", str(self.data_dir), *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
         )
         deadline = time.monotonic() + timeout
@@ -180,7 +183,8 @@ def client_config(**overrides) -> Config:
     return Config(**kw)
 
 
-def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, **config):
+def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, access_key: str = ACCESS_KEY,
+                secret_key: str = SECRET_KEY, session_token: str | None = None, **config):
     """A boto3 SQS client speaking `json` (current model) or `query` (the old Query model)."""
     if protocol == "json":
         session = botocore.session.get_session()
@@ -193,7 +197,7 @@ def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, **co
         raise ValueError(protocol)
     client = boto3.Session(botocore_session=session).client(
         "sqs", endpoint_url=endpoint, region_name=region,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=session_token,
         config=client_config(**config),
     )
     assert client.meta.service_model.protocol == protocol
