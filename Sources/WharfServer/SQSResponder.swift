@@ -31,6 +31,10 @@ struct SQSResponder: HTTPResponder {
         var request = request
         let body: ByteBuffer
         do {
+            // A declared length over the cap is refused before a byte of the body is read.
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
+                throw HTTPError(.contentTooLarge)
+            }
             body = try await request.collectBody(upTo: configuration.maxBodyBytes)
         } catch {
             return Self.response(WireCodec.encode(

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 * 1024 * 1024
     /// How often expired messages (MessageRetentionPeriod) are swept.
     public var expirySweepSeconds = 60
+    /// Connections silent for this long are closed (slow or abandoned clients). Longer than the
+    /// 20 s maximum long poll, so a waiting receive is never cut off.
+    public var idleTimeoutSeconds: Int64 = 75
     /// The keys requests must be signed with. Empty means dev mode: any key is accepted and
     /// maps to `accountId`, which is allowed only on a loopback address.
     public var credentials = CredentialStore()

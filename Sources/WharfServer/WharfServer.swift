@@ -48,6 +48,7 @@ public enum WharfServer {
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
         return Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { channel in
