@@ -176,3 +176,39 @@ def test_refuses_to_start_on_a_public_address_without_credentials(tmp_path):
 def test_dev_mode_says_so_loudly(server):
     log = server.log_path.read_text()
     assert "DEV MODE" in log and "000000000000" in log
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_add_permission_grants_another_account(secured, protocol):
+    alice, bob = client(secured, protocol, ALICE), client(secured, protocol, BOB)
+    name = unique_name()
+    url = alice.create_queue(QueueName=name)["QueueUrl"]
+    alice.add_permission(QueueUrl=url, Label="bob-sends", AWSAccountIds=[BOB[2]],
+                         Actions=["SendMessage", "GetQueueUrl"])
+    policy = json.loads(alice.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"])
+    assert policy["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{BOB[2]}:root"}
+    assert policy["Statement"][0]["Action"] == ["SQS:SendMessage", "SQS:GetQueueUrl"]
+    assert bob.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=ALICE[2])["QueueUrl"] == url
+    bob.send_message(QueueUrl=url, MessageBody="from bob")
+    with expect_error("AWS.SimpleQueueService.NonExistentQueue"):
+        bob.receive_message(QueueUrl=url)
+    msg = alice.receive_message(QueueUrl=url, AttributeNames=["SenderId"])["Messages"][0]
+    assert msg["Body"] == "from bob" and msg["Attributes"]["SenderId"] == BOB[0]
+    with expect_error("InvalidParameterValue"):
+        alice.add_permission(QueueUrl=url, Label="bob-sends", AWSAccountIds=[BOB[2]], Actions=["SendMessage"])
+    alice.remove_permission(QueueUrl=url, Label="bob-sends")
+    assert "Policy" not in alice.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    with expect_error("AWS.SimpleQueueService.NonExistentQueue"):
+        bob.send_message(QueueUrl=url, MessageBody="revoked")
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_policy_deny_and_invalid_policy(secured, protocol):
+    alice = client(secured, protocol, ALICE)
+    url = alice.create_queue(QueueName=unique_name())["QueueUrl"]
+    with expect_error("InvalidAttributeValue"):
+        alice.set_queue_attributes(QueueUrl=url, Attributes={"Policy": "{not json"})
+    deny = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage"}]}
+    alice.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(deny)})
+    with expect_error("AccessDenied", 403):
+        alice.send_message(QueueUrl=url, MessageBody="denied")

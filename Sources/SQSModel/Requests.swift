@@ -212,12 +212,16 @@ public struct AddPermissionRequest: QueueScopedRequest {
     public var Label: String
     public var AWSAccountIds: [String]
     public var Actions: [String]
+    public init(QueueUrl: String?, Label: String, AWSAccountIds: [String], Actions: [String]) {
+        self.QueueUrl = QueueUrl; self.Label = Label; self.AWSAccountIds = AWSAccountIds; self.Actions = Actions
+    }
 }
 
 public struct RemovePermissionRequest: QueueScopedRequest {
     public static let operation = SQSOperation.removePermission
     public var QueueUrl: String?
     public var Label: String
+    public init(QueueUrl: String?, Label: String) { self.QueueUrl = QueueUrl; self.Label = Label }
 }
 
 public struct ListDeadLetterSourceQueuesRequest: QueueScopedRequest {

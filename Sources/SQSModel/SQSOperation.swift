@@ -36,3 +36,16 @@ public enum SQSOperation: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension SQSOperation {
+    /// The action a queue policy names for this operation: batch operations are governed by
+    /// their single-message action (granting SendMessage grants SendMessageBatch).
+    public var policyAction: String {
+        switch self {
+        case .sendMessageBatch: return SQSOperation.sendMessage.rawValue
+        case .deleteMessageBatch: return SQSOperation.deleteMessage.rawValue
+        case .changeMessageVisibilityBatch: return SQSOperation.changeMessageVisibility.rawValue
+        default: return rawValue
+        }
+    }
+}

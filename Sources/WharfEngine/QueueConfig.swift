@@ -69,6 +69,7 @@ enum QueueAttributeRules {
             } else if jsonAttributes.contains(name) {
                 // An empty value removes the attribute (AWS's documented way to clear a policy).
                 if raw.isEmpty { output[name] = ""; continue }
+                if name == "Policy" { _ = try QueuePolicy.parse(raw) }
                 guard let data = raw.data(using: .utf8),
                       (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
                     throw .invalidAttributeValue("Invalid value for the parameter \(name). Reason: Invalid JSON.")

@@ -48,7 +48,8 @@ extension SQSEngine {
     public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) throws(SQSError) -> GetQueueUrlResponse {
         let account = request.QueueOwnerAWSAccountId ?? ctx.accountId
         let key = QueueKey(account: account, region: ctx.region, name: request.QueueName)
-        guard account == ctx.accountId, let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        try authorize(queue, ctx, .getQueueUrl)
         return GetQueueUrlResponse(QueueUrl: ctx.queueURL(queue.key))
     }
 
@@ -80,7 +81,7 @@ extension SQSEngine {
     }
 
     public func getQueueAttributes(_ request: GetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueAttributesResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .getQueueAttributes)
         let names = request.AttributeNames ?? []
         for name in names where !QueueAttributeRules.readableNames.contains(name) {
             throw .unknownAttribute(name)
@@ -112,7 +113,7 @@ extension SQSEngine {
     }
 
     public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let key = try resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes).key
         let changes = try QueueAttributeRules.validate(request.Attributes)
         try await modifyQueue(key) { queue in
             queue.attributes = QueueAttributeRules.merge(changes, into: queue.attributes)
@@ -124,7 +125,7 @@ extension SQSEngine {
     }
 
     public func tagQueue(_ request: TagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let key = try resolveQueue(request.QueueUrl, ctx, for: .tagQueue).key
         try TagRules.validate(request.Tags)
         try await modifyQueue(key) { queue in
             queue.tags.merge(request.Tags) { $1 }
@@ -136,7 +137,7 @@ extension SQSEngine {
     }
 
     public func untagQueue(_ request: UntagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let key = try resolveQueue(request.QueueUrl, ctx, for: .untagQueue).key
         if request.TagKeys.isEmpty { throw .missingParameter("TagKeys") }
         try await modifyQueue(key) { queue in
             for tagKey in request.TagKeys { queue.tags[tagKey] = nil }
@@ -145,12 +146,12 @@ extension SQSEngine {
     }
 
     public func listQueueTags(_ request: ListQueueTagsRequest, _ ctx: CallContext) throws(SQSError) -> ListQueueTagsResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .listQueueTags)
         return ListQueueTagsResponse(Tags: queue.tags.isEmpty ? nil : queue.tags)
     }
 
     public func purgeQueue(_ request: PurgeQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let key = try resolveQueue(request.QueueUrl, ctx, for: .purgeQueue).key
         try await modifyQueue(key) { queue in
             let now = self.clock.nowMillis()
             if let last = queue.lastPurgeMillis, now - last < Self.cooldownMillis {
@@ -163,7 +164,7 @@ extension SQSEngine {
     }
 
     public func deleteQueue(_ request: DeleteQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx).key
+        let key = try resolveQueue(request.QueueUrl, ctx, for: .deleteQueue).key
         let id: Int64? = try await storage {
             try await catalog.changeLock.withLock {
                 guard let queue = catalog.lookup(key) else { return nil }
@@ -213,7 +214,7 @@ enum TagRules {
 // ListDeadLetterSourceQueues: the queues whose RedrivePolicy names this queue.
 extension SQSEngine {
     public func listDeadLetterSourceQueues(_ request: ListDeadLetterSourceQueuesRequest, _ ctx: CallContext) throws(SQSError) -> ListDeadLetterSourceQueuesResponse {
-        let target = try resolveQueue(request.QueueUrl, ctx)
+        let target = try resolveQueue(request.QueueUrl, ctx, for: .listDeadLetterSourceQueues)
         if let max = request.MaxResults, !(1...1000).contains(max) {
             throw .invalidParameterValue(value: String(max), parameter: "MaxResults",
                                          reason: "MaxResults must be an integer between 1 and 1000.")

@@ -6,7 +6,7 @@ extension SQSEngine {
     static let maxVisibilitySeconds = 43_200
 
     public func receiveMessage(_ request: ReceiveMessageRequest, _ ctx: CallContext) async throws(SQSError) -> ReceiveMessageResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .receiveMessage)
         let limit = request.MaxNumberOfMessages ?? 1
         guard (1...10).contains(limit) else {
             throw .invalidParameterValue(value: String(limit), parameter: "MaxNumberOfMessages",
@@ -50,14 +50,14 @@ extension SQSEngine {
     }
 
     public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)
         let handle = try parseHandle(request.ReceiptHandle, queue: queue)
         try await storage { try await store.delete(queueId: queue.id, seqs: [handle.seq]) }
         return EmptyResponse()
     }
 
     public func deleteMessageBatch(_ request: DeleteMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> DeleteMessageBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "DeleteMessageBatchRequestEntry")
         var successful: [BatchResultEntry] = []
@@ -76,7 +76,7 @@ extension SQSEngine {
     }
 
     public func changeMessageVisibility(_ request: ChangeMessageVisibilityRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibility)
         let results = try await changeVisibility(
             queue, [(request.ReceiptHandle, Optional(request.VisibilityTimeout))])
         if case .failure(let error) = results[0] { throw error }
@@ -84,7 +84,7 @@ extension SQSEngine {
     }
 
     public func changeMessageVisibilityBatch(_ request: ChangeMessageVisibilityBatchRequest, _ ctx: CallContext) async throws(SQSError) -> ChangeMessageVisibilityBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibilityBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
         let results = try await changeVisibility(queue, entries.map { ($0.ReceiptHandle, $0.VisibilityTimeout) })

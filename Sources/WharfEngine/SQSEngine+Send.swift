@@ -4,7 +4,7 @@ import SQSModel
 // SendMessage and SendMessageBatch.
 extension SQSEngine {
     public func sendMessage(_ request: SendMessageRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .sendMessage)
         let now = clock.nowMillis()
         let (message, response) = try prepare(
             SendMessageBatchRequestEntry(Id: "-", MessageBody: request.MessageBody, DelaySeconds: request.DelaySeconds,
@@ -20,7 +20,7 @@ extension SQSEngine {
     }
 
     public func sendMessageBatch(_ request: SendMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx)
+        let queue = try resolveQueue(request.QueueUrl, ctx, for: .sendMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
         let total = entries.reduce(0) { $0 + MessageRules.size(body: $1.MessageBody, attributes: $1.MessageAttributes) }

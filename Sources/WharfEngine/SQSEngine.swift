@@ -34,9 +34,10 @@ public final class SQSEngine: Sendable {
         self.waiters = LongPollWaiters(clock: clock)
     }
 
-    /// Resolves the queue a request addresses: its `QueueUrl` (any host; the last two path
-    /// segments are account and name), else the request path, in the caller's region.
-    func resolveQueue(_ queueUrl: String?, _ ctx: CallContext) throws(SQSError) -> StoredQueue {
+    /// Resolves the queue a request addresses — its `QueueUrl` (any host; the last two path
+    /// segments are account and name), else the request path, in the caller's region — and
+    /// checks that the caller may perform `operation` on it.
+    func resolveQueue(_ queueUrl: String?, _ ctx: CallContext, for operation: SQSOperation) throws(SQSError) -> StoredQueue {
         let key: QueueKey
         if let queueUrl {
             var path = Substring(queueUrl)
@@ -54,9 +55,31 @@ public final class SQSEngine: Sendable {
         } else {
             throw .missingParameter("QueueUrl")
         }
-        // Another account's queue answers as a missing one: no policy grants access yet.
-        guard key.account == ctx.accountId, let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        try authorize(queue, ctx, operation)
         return queue
+    }
+
+    /// Operations only the owner may call, whatever the queue policy says (AWS's list).
+    static let ownerOnly: Set<SQSOperation> = [.addPermission, .removePermission, .setQueueAttributes,
+                                                .deleteQueue, .tagQueue, .untagQueue, .listQueueTags]
+
+    /// The queue policy decides: an explicit Deny refuses anyone, the owner included; another
+    /// account needs an Allow and otherwise sees no queue at all.
+    func authorize(_ queue: StoredQueue, _ ctx: CallContext, _ operation: SQSOperation) throws(SQSError) {
+        let isOwner = queue.key.account == ctx.accountId
+        var decision = QueuePolicy.Decision.noDecision
+        if let text = queue.attributes["Policy"], let policy = try? QueuePolicy.parse(text) {
+            decision = policy.evaluate(QueuePolicy.Request(account: ctx.accountId, action: operation.policyAction,
+                                                           resourceArn: queue.key.arn))
+        }
+        if decision == .deny {
+            throw SQSError(shape: "AccessDeniedException", queryCode: "AccessDenied", httpStatus: 403,
+                           message: "Access to the resource \(ctx.queueURL(queue.key)) is denied.", modeled: false)
+        }
+        if !isOwner && (decision != .allow || Self.ownerOnly.contains(operation)) {
+            throw .queueDoesNotExist()
+        }
     }
 
     /// Runs a store call, turning storage failures into a 500 that names no internals.

@@ -42,10 +42,11 @@ struct OperationDispatcher: Sendable {
             return try await run(call, ctx, requestId) { try await e.changeMessageVisibilityBatch($0, $1) }
         case .listDeadLetterSourceQueues:
             return try await run(call, ctx, requestId) { try e.listDeadLetterSourceQueues($0, $1) }
-        case .addPermission, .removePermission, .startMessageMoveTask, .cancelMessageMoveTask,
-             .listMessageMoveTasks:
-            // Dead-letter redrive tasks and permissions belong to a later milestone; say so
-            // plainly rather than pretend.
+        case .addPermission: return try await run(call, ctx, requestId) { try await e.addPermission($0, $1) }
+        case .removePermission: return try await run(call, ctx, requestId) { try await e.removePermission($0, $1) }
+        case .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks:
+            // Dead-letter redrive tasks belong to a later milestone; say so plainly rather
+            // than pretend.
             throw SQSError.unsupportedOperation("\(call.operation.rawValue) is not supported by this server yet.")
         }
     }
