@@ -67,6 +67,7 @@ class WharfServer:
     def __init__(self, data_dir: Path | str, log_path: Path | str, port: int | None = None,
                  extra_args: list[str] | None = None, host: str = "127.0.0.1"):
         self.extra_args = list(extra_args or [])
+        self.scheme = "http"
         self.host = host
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
@@ -79,7 +80,7 @@ class WharfServer:
     @property
     def endpoint(self) -> str:
         assert self.port is not None, "server not started"
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def queue_url(self, name: str) -> str:
         return f"{self.endpoint}/{ACCOUNT}/{name}"
@@ -111,7 +112,7 @@ class WharfServer:
                     pytrace=False,
                 )
             try:
-                r = requests.get(f"{self.endpoint}/health", timeout=1)
+                r = requests.get(f"{self.endpoint}/health", timeout=1, verify=False)
                 if r.status_code == 200:
                     return self
                 last_err = f"status {r.status_code}"
@@ -184,7 +185,8 @@ def client_config(**overrides) -> Config:
 
 
 def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, access_key: str = ACCESS_KEY,
-                secret_key: str = SECRET_KEY, session_token: str | None = None, **config):
+                secret_key: str = SECRET_KEY, session_token: str | None = None, verify: bool | None = None,
+                **config):
     """A boto3 SQS client speaking `json` (current model) or `query` (the old Query model)."""
     if protocol == "json":
         session = botocore.session.get_session()
@@ -198,6 +200,7 @@ def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, acce
     client = boto3.Session(botocore_session=session).client(
         "sqs", endpoint_url=endpoint, region_name=region,
         aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=session_token,
+        verify=verify,
         config=client_config(**config),
     )
     assert client.meta.service_model.protocol == protocol

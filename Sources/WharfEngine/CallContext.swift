@@ -13,6 +13,8 @@ public struct CallContext: Sendable {
     public var traceHeader: String?
     /// The queue named by the request path (`/<account>/<name>`), used when `QueueUrl` is absent.
     public var pathQueue: (account: String, name: String)?
+    /// Whether the request came over TLS (the `aws:SecureTransport` policy condition).
+    public var secureTransport = false
 
     public init(accountId: String, region: String, endpoint: String, senderId: String,
                 traceHeader: String? = nil, pathQueue: (account: String, name: String)? = nil) {

@@ -71,7 +71,8 @@ public final class SQSEngine: Sendable {
         var decision = QueuePolicy.Decision.noDecision
         if let text = queue.attributes["Policy"], let policy = try? QueuePolicy.parse(text) {
             decision = policy.evaluate(QueuePolicy.Request(account: ctx.accountId, action: operation.policyAction,
-                                                           resourceArn: queue.key.arn))
+                                                           resourceArn: queue.key.arn,
+                                                           secureTransport: ctx.secureTransport))
         }
         if decision == .deny {
             throw SQSError(shape: "AccessDeniedException", queryCode: "AccessDenied", httpStatus: 403,

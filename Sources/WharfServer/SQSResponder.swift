@@ -78,13 +78,14 @@ struct SQSResponder: HTTPResponder {
                                                   in: call.wireProtocol, requestId: requestId))
         }
 
-        let ctx = CallContext(
+        var ctx = CallContext(
             accountId: caller.accountId,
             region: caller.region ?? configuration.defaultRegion,
-            endpoint: configuration.publicURL ?? "http://\(host)",
+            endpoint: configuration.publicURL ?? "\(configuration.usesTLS ? "https" : "http")://\(host)",
             senderId: caller.accessKeyId ?? caller.accountId,
             traceHeader: request.headers[Self.traceId],
             pathQueue: pathQueue)
+        ctx.secureTransport = configuration.usesTLS
         return Self.response(await dispatcher.dispatch(call, ctx, requestId: requestId))
     }
 

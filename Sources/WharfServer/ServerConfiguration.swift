@@ -18,6 +18,11 @@ public struct ServerConfiguration: Sendable {
     /// Connections silent for this long are closed (slow or abandoned clients). Longer than the
     /// 20 s maximum long poll, so a waiting receive is never cut off.
     public var idleTimeoutSeconds: Int64 = 75
+    /// PEM certificate chain and private key: with both, the server speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+
+    public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
     /// The keys requests must be signed with. Empty means dev mode: any key is accepted and
     /// maps to `accountId`, which is allowed only on a loopback address.
     public var credentials = CredentialStore()

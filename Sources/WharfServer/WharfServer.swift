@@ -1,4 +1,7 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import WharfEngine
 import WharfSQLite
@@ -24,7 +27,7 @@ public enum WharfServer {
         }
         let store = try SQLiteMessageStore(directory: configuration.dataDirectory)
         let engine = try await SQSEngine(store: store, clock: SystemClock(), logger: logger)
-        let application = makeApplication(engine: engine, configuration: configuration, logger: logger)
+        let application = try makeApplication(engine: engine, configuration: configuration, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Retention sweeps; receives skip expired messages in between anyway.
@@ -42,18 +45,29 @@ public enum WharfServer {
 
     /// The Hummingbird application for an engine; tests drive it without a socket.
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
-                                       logger: Logger) -> some ApplicationProtocol {
+                                       logger: Logger) throws -> some ApplicationProtocol {
         let responder = SQSResponder(
             dispatcher: OperationDispatcher(engine: engine), configuration: configuration,
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
         return Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            server: try serverBuilder(configuration),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { channel in
-                logger.notice("Wharf is listening on http://\(configuration.host):\(configuration.port) (data in \(configuration.dataDirectory), account \(configuration.accountId))")
+                logger.notice("Wharf is listening on \(configuration.usesTLS ? "https" : "http")://\(configuration.host):\(configuration.port) (data in \(configuration.dataDirectory), account \(configuration.accountId))")
             },
             logger: logger)
+    }
+
+    /// HTTP/1.1, wrapped in TLS when a certificate and key are configured.
+    static func serverBuilder(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
+            return http
+        }
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        return try .tls(http, tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 }

@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(help: "JSON file of accounts and access keys; requests must then be SigV4-signed with one of them.")
     var credentialsFile: String?
+    @Option(help: "PEM certificate chain: with --tls-key, serve HTTPS only.") var tlsCertificate: String?
+    @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
 
     func run() async throws {
@@ -33,6 +35,11 @@ struct Serve: AsyncParsableCommand {
         configuration.accountId = accountId
         configuration.defaultRegion = defaultRegion
         configuration.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
+        configuration.tlsCertificatePath = tlsCertificate
+        configuration.tlsKeyPath = tlsKey
         let environment = ProcessInfo.processInfo.environment
         if let file = credentialsFile ?? environment["WHARF_CREDENTIALS_FILE"] {
             try configuration.credentials.load(file: file)

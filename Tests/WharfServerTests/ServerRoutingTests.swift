@@ -16,7 +16,7 @@ import WharfSQLite
             .appendingPathComponent("wharf-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let engine = try await SQSEngine(store: try SQLiteMessageStore(directory: directory), clock: SystemClock())
-        let app = WharfServer.makeApplication(engine: engine, configuration: ServerConfiguration(),
+        let app = try WharfServer.makeApplication(engine: engine, configuration: ServerConfiguration(),
                                               logger: Logger(label: "test"))
         try await app.test(.router, test)
     }
