@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SQSModel", targets: ["SQSModel"]),
         .library(name: "WharfEngine", targets: ["WharfEngine"]),
         .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "WharfProtocol", targets: ["WharfProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
