@@ -64,6 +64,18 @@ public struct SigV4Verifier: Sendable {
         return VerifiedCaller(accessKeyId: parsed.accessKeyId, scope: parsed.scope)
     }
 
+    /// Who the request says it is — the credential of its Authorization header or presigned
+    /// query — without checking anything else: what dev mode goes by.
+    public static func claimedIdentity(_ request: SignableRequest) -> (accessKeyId: String, scope: SigV4.Scope)? {
+        var credential: String?
+        if let authorization = request.header("authorization"), let range = authorization.range(of: "Credential=") {
+            credential = String(authorization[range.upperBound...].prefix { $0 != "," && $0 != " " })
+        } else {
+            credential = request.queryParameters.first { $0.key == "X-Amz-Credential" }?.value
+        }
+        return credential.flatMap { try? parseCredential($0) }.map { ($0.0, $0.1) }
+    }
+
     private static func notYetCurrent(_ signedAt: Int64, _ now: Int64) -> SigV4Failure {
         .expired("Signature not yet current: \(AmzDate.format(signedAt)) is still later than \(AmzDate.format(now + maxSkewSeconds)) (\(AmzDate.format(now)) + 15 min.)")
     }

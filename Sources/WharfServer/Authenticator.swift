@@ -18,8 +18,8 @@ struct Authenticator: Sendable {
 
     func authenticate(_ request: SignableRequest, nowSeconds: Int64) throws(SQSError) -> Caller {
         if devMode {
-            let identity = RequestIdentity(authorization: request.header("authorization"), queryString: request.query)
-            return Caller(accountId: defaultAccount, accessKeyId: identity.accessKeyId, region: identity.region)
+            let claimed = SigV4Verifier.claimedIdentity(request)
+            return Caller(accountId: defaultAccount, accessKeyId: claimed?.accessKeyId, region: claimed?.scope.region)
         }
         let store = credentials
         let verifier = SigV4Verifier { store.lookup($0)?.key }
