@@ -103,3 +103,43 @@ def test_silent_connection_does_not_block_others(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10):
         time.sleep(0.2)
         still_alive(server)
+
+
+def _health_over(sock):
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    return sock.recv(4096)
+
+
+def test_connections_beyond_the_limit_are_closed(tmp_path):
+    from wharfutil import WharfServer
+    server = WharfServer(tmp_path / "limited", tmp_path / "limited.log", extra_args=["--max-connections", "3"]).start()
+    try:
+        time.sleep(0.5)
+        held = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(6)]
+        answers = []
+        for sock in held:
+            try:
+                answers.append(_health_over(sock))
+            except (ConnectionResetError, BrokenPipeError):
+                answers.append(b"")
+        served = sum(a.startswith(b"HTTP/1.1 200") for a in answers)
+        # At most 3 at once (the start-up health check may still hold one of them).
+        assert 1 <= served <= 3, answers
+        for sock in held:
+            sock.close()
+        time.sleep(0.5)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as again:
+            assert _health_over(again).startswith(b"HTTP/1.1 200")
+    finally:
+        server.stop()
+
+
+def test_oversized_header_is_refused(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (32 * 1024) + b"\r\n\r\n")
+        try:
+            answer = sock.recv(4096)
+        except ConnectionResetError:
+            answer = b""
+    assert not answer.startswith(b"HTTP/1.1 200")
+    still_alive(server)

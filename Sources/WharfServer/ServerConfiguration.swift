@@ -18,6 +18,12 @@ public struct ServerConfiguration: Sendable {
     /// Connections silent for this long are closed (slow or abandoned clients). Longer than the
     /// 20 s maximum long poll, so a waiting receive is never cut off.
     public var idleTimeoutSeconds: Int64 = 75
+    /// Connections open at once; more are closed on arrival.
+    public var maxConnections = 4096
+    /// Header limits: far above what any SDK sends, far below what would hurt.
+    public var maxHeaderFieldSize = 16 * 1024
+    public var maxHeaderListSize = 64 * 1024
+    public var maxHeaderFieldCount = 100
     /// PEM certificate chain and private key: with both, the server speaks HTTPS only.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?

@@ -62,7 +62,13 @@ public enum WharfServer {
 
     /// HTTP/1.1, wrapped in TLS when a certificate and key are configured.
     static func serverBuilder(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds)))
+        let counter = ConnectionLimiter.Counter(limit: configuration.maxConnections)
+        let http = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionLimiter(counter: counter)],
+            idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderFieldSize,
+                                            maxHeaderListSize: configuration.maxHeaderListSize,
+                                            maxHeaderFieldCount: configuration.maxHeaderFieldCount)))
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             return http
         }

@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(help: "JSON file of accounts and access keys; requests must then be SigV4-signed with one of them.")
     var credentialsFile: String?
+    @Option(help: "Maximum connections open at once; more are closed on arrival.") var maxConnections = 4096
     @Option(help: "PEM certificate chain: with --tls-key, serve HTTPS only.") var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
@@ -38,6 +39,7 @@ struct Serve: AsyncParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
+        configuration.maxConnections = maxConnections
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
         let environment = ProcessInfo.processInfo.environment
