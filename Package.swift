@@ -69,6 +69,7 @@ let package = Package(
             name: "wharf",
             dependencies: [
                 "WharfServer",
+                "WharfEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -229,6 +229,9 @@ public struct ListDeadLetterSourceQueuesRequest: QueueScopedRequest {
     public var QueueUrl: String?
     public var NextToken: String?
     public var MaxResults: Int?
+    public init(QueueUrl: String?, NextToken: String? = nil, MaxResults: Int? = nil) {
+        self.QueueUrl = QueueUrl; self.NextToken = NextToken; self.MaxResults = MaxResults
+    }
 }
 
 public struct StartMessageMoveTaskRequest: SQSRequest {
@@ -236,15 +239,21 @@ public struct StartMessageMoveTaskRequest: SQSRequest {
     public var SourceArn: String
     public var DestinationArn: String?
     public var MaxNumberOfMessagesPerSecond: Int?
+    public init(SourceArn: String, DestinationArn: String? = nil, MaxNumberOfMessagesPerSecond: Int? = nil) {
+        self.SourceArn = SourceArn; self.DestinationArn = DestinationArn
+        self.MaxNumberOfMessagesPerSecond = MaxNumberOfMessagesPerSecond
+    }
 }
 
 public struct CancelMessageMoveTaskRequest: SQSRequest {
     public static let operation = SQSOperation.cancelMessageMoveTask
     public var TaskHandle: String
+    public init(TaskHandle: String) { self.TaskHandle = TaskHandle }
 }
 
 public struct ListMessageMoveTasksRequest: SQSRequest {
     public static let operation = SQSOperation.listMessageMoveTasks
     public var SourceArn: String
     public var MaxResults: Int?
+    public init(SourceArn: String, MaxResults: Int? = nil) { self.SourceArn = SourceArn; self.MaxResults = MaxResults }
 }

@@ -149,6 +149,16 @@ public struct ListMessageMoveTasksResultEntry: Codable, Sendable {
     public var ApproximateNumberOfMessagesToMove: Int64?
     public var FailureReason: String?
     public var StartedTimestamp: Int64?
+
+    public init(TaskHandle: String?, Status: String?, SourceArn: String?, DestinationArn: String?,
+                MaxNumberOfMessagesPerSecond: Int?, ApproximateNumberOfMessagesMoved: Int64?,
+                ApproximateNumberOfMessagesToMove: Int64?, FailureReason: String?, StartedTimestamp: Int64?) {
+        self.TaskHandle = TaskHandle; self.Status = Status; self.SourceArn = SourceArn
+        self.DestinationArn = DestinationArn; self.MaxNumberOfMessagesPerSecond = MaxNumberOfMessagesPerSecond
+        self.ApproximateNumberOfMessagesMoved = ApproximateNumberOfMessagesMoved
+        self.ApproximateNumberOfMessagesToMove = ApproximateNumberOfMessagesToMove
+        self.FailureReason = FailureReason; self.StartedTimestamp = StartedTimestamp
+    }
 }
 
 public struct ListMessageMoveTasksResponse: SQSResponse {

@@ -75,6 +75,10 @@ extension SQSError {
         SQSError(shape: "ReceiptHandleIsInvalid", httpStatus: 404,
                  message: "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
     }
+    /// FIFO: a receipt handle whose receive is over (sqs-api.md §7.1).
+    public static func receiptHandleExpired(_ handle: String) -> SQSError {
+        invalidParameterValue(value: handle, parameter: "ReceiptHandle", reason: "The receipt handle has expired.")
+    }
     public static func invalidAttributeName(_ message: String) -> SQSError {
         SQSError(shape: "InvalidAttributeName", message: message)
     }

@@ -10,6 +10,11 @@ public enum MessageDigest {
         hex(Insecure.MD5.hash(data: Array(body.utf8)))
     }
 
+    /// The content-based FIFO deduplication id: SHA-256 of the body, hex.
+    public static func sha256(ofBody body: String) -> String {
+        hex(SHA256.hash(data: Array(body.utf8)))
+    }
+
     /// `MD5OfMessageAttributes` (and `MD5OfMessageSystemAttributes`): names sorted by their UTF-8
     /// bytes, each as length-prefixed name, length-prefixed data type, a transport byte
     /// (1 string, 2 binary, 3 string list, 4 binary list) and the length-prefixed value(s).

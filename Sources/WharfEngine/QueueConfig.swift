@@ -17,7 +17,17 @@ public struct QueueConfig: Sendable, Equatable {
         "SqsManagedSseEnabled": "true",
     ]
 
-    public func value(_ name: String) -> String? { attributes[name] ?? Self.defaults[name] }
+    /// What a fresh FIFO queue reports besides the standard defaults.
+    public static let fifoDefaults: [String: String] = defaults.merging([
+        "FifoQueue": "true",
+        "ContentBasedDeduplication": "false",
+        "DeduplicationScope": "queue",
+        "FifoThroughputLimit": "perQueue",
+    ]) { $1 }
+
+    public var effectiveDefaults: [String: String] { isFifo ? Self.fifoDefaults : Self.defaults }
+
+    public func value(_ name: String) -> String? { attributes[name] ?? effectiveDefaults[name] }
 
     private func int(_ name: String) -> Int { Int(value(name) ?? "") ?? 0 }
 
@@ -27,6 +37,10 @@ public struct QueueConfig: Sendable, Equatable {
     public var receiveWaitSeconds: Int { int("ReceiveMessageWaitTimeSeconds") }
     public var visibilityTimeoutSeconds: Int { int("VisibilityTimeout") }
     public var isFifo: Bool { attributes["FifoQueue"] == "true" }
+    public var contentBasedDeduplication: Bool { value("ContentBasedDeduplication") == "true" }
+    /// `DeduplicationScope=messageGroup`: deduplication ids are per group, not per queue.
+    public var deduplicatesPerGroup: Bool { value("DeduplicationScope") == "messageGroup" }
+    public var redrivePolicy: RedrivePolicy? { attributes["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) } }
 }
 
 /// Validation of CreateQueue / SetQueueAttributes input. Values are checked and normalised
@@ -54,8 +68,15 @@ enum QueueAttributeRules {
         "RedriveAllowPolicy", "SqsManagedSseEnabled",
     ]
 
-    /// Validates user-supplied attributes for a standard queue and returns them normalised.
-    static func validate(_ input: [String: String]) throws(SQSError) -> [String: String] {
+    static let fifoEnums: [String: Set<String>] = [
+        "DeduplicationScope": ["messageGroup", "queue"],
+        "FifoThroughputLimit": ["perQueue", "perMessageGroupId"],
+    ]
+
+    /// Validates user-supplied attributes and returns them normalised. `fifo`: the queue is
+    /// (or is being created as) a FIFO queue; `creating`: CreateQueue rather than SetQueueAttributes.
+    static func validate(_ input: [String: String], fifo: Bool = false,
+                         creating: Bool = true) throws(SQSError) -> [String: String] {
         var output: [String: String] = [:]
         // Sorted so that with several bad attributes the error names a predictable one.
         for name in input.keys.sorted() {
@@ -70,6 +91,9 @@ enum QueueAttributeRules {
                 // An empty value removes the attribute (AWS's documented way to clear a policy).
                 if raw.isEmpty { output[name] = ""; continue }
                 if name == "Policy" { _ = try QueuePolicy.parse(raw) }
+                // Redrive policies are normalised so that idempotent CreateQueue compares values.
+                if name == "RedrivePolicy" { output[name] = try RedrivePolicy.parse(raw).json; continue }
+                if name == "RedriveAllowPolicy" { output[name] = try RedriveAllowPolicy.parse(raw).json; continue }
                 guard let data = raw.data(using: .utf8),
                       (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
                     throw .invalidAttributeValue("Invalid value for the parameter \(name). Reason: Invalid JSON.")
@@ -81,6 +105,21 @@ enum QueueAttributeRules {
                 }
                 output[name] = flag ? "true" : "false"
             } else if name == "KmsMasterKeyId" {
+                output[name] = raw
+            } else if fifo && name == "FifoQueue" {
+                guard creating else {
+                    throw .invalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
+                }
+                output[name] = "true"
+            } else if fifo && name == "ContentBasedDeduplication" {
+                guard let flag = parseBool(raw) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name).")
+                }
+                output[name] = flag ? "true" : "false"
+            } else if fifo, let allowed = fifoEnums[name] {
+                guard allowed.contains(raw) else {
+                    throw .invalidAttributeValue("Invalid value for the parameter \(name).")
+                }
                 output[name] = raw
             } else if name == "FifoQueue" || name == "ContentBasedDeduplication" {
                 throw .unknownAttribute(name)
@@ -94,6 +133,14 @@ enum QueueAttributeRules {
             throw .invalidAttributeName("You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.")
         }
         return output
+    }
+
+    /// Rules that span attributes, checked on the merged result of a create or set.
+    static func validateCombination(_ merged: [String: String]) throws(SQSError) {
+        if merged["FifoThroughputLimit"] == "perMessageGroupId" && merged["DeduplicationScope"] != "messageGroup" {
+            throw .invalidAttributeValue(
+                "Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId requires DeduplicationScope messageGroup.")
+        }
     }
 
     /// Applies validated changes to stored attributes: empty JSON values and an empty KMS key

@@ -11,6 +11,8 @@ struct ReceiptHandle: Equatable {
     var receiveCount: Int
     var nonce: UInt64
 
+    var reference: HandleReference { HandleReference(seq: seq, receiveCount: receiveCount) }
+
     func encoded() -> String {
         let text = "w1:\(queueId):\(seq):\(receiveCount):\(String(nonce, radix: 16))"
         return Data(text.utf8).base64EncodedString()

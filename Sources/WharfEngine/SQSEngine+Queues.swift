@@ -6,20 +6,24 @@ extension SQSEngine {
     public func createQueue(_ request: CreateQueueRequest, _ ctx: CallContext) async throws(SQSError) -> CreateQueueResponse {
         let name = request.QueueName
         let requested = request.Attributes ?? [:]
-        if name.hasSuffix(".fifo") || requested["FifoQueue"].map({ QueueAttributeRules.parseBool($0) == true }) == true {
-            if !name.hasSuffix(".fifo") || requested["FifoQueue"] == nil {
-                throw .invalidParameterValue(
-                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
-            }
-            throw .unsupportedOperation("FIFO queues are not supported by this server yet.")
+        // The name and FifoQueue=true must agree; FifoQueue=false on a standard name is an
+        // unknown attribute, as AWS answers (sqs-api.md §3).
+        let fifoName = name.hasSuffix(".fifo")
+        let fifoFlag = requested["FifoQueue"].flatMap(QueueAttributeRules.parseBool)
+        let fifo = fifoName || fifoFlag == true
+        if fifo && (!fifoName || fifoFlag != true) {
+            throw .invalidParameterValue(
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
         }
         guard MessageRules.isValidQueueName(name) else {
             throw .invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
-        let attributes = try QueueAttributeRules.validate(requested)
+        let attributes = try QueueAttributeRules.validate(requested, fifo: fifo, creating: true)
+        try QueueAttributeRules.validateCombination(QueueConfig.fifoDefaults.merging(attributes) { $1 })
         let tags = request.tags ?? [:]
         try TagRules.validate(tags)
         let key = QueueKey(account: ctx.accountId, region: ctx.region, name: name)
+        try checkRedriveTarget(attributes, source: key, fifo: fifo)
 
         let queue: StoredQueue = try await storage {
             try await catalog.changeLock.withLock {
@@ -90,7 +94,7 @@ extension SQSEngine {
         let wanted = Set(names)
         let all = wanted.contains("All")
         var result: [String: String] = [:]
-        for (name, value) in QueueConfig.defaults.merging(queue.attributes, uniquingKeysWith: { $1 })
+        for (name, value) in queue.config.effectiveDefaults.merging(queue.attributes, uniquingKeysWith: { $1 })
         where all || wanted.contains(name) {
             result[name] = value
         }
@@ -113,10 +117,14 @@ extension SQSEngine {
     }
 
     public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes).key
-        let changes = try QueueAttributeRules.validate(request.Attributes)
+        let current = try resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes)
+        let key = current.key, fifo = current.config.isFifo
+        let changes = try QueueAttributeRules.validate(request.Attributes, fifo: fifo, creating: false)
+        try checkRedriveTarget(changes, source: key, fifo: fifo)
         try await modifyQueue(key) { queue in
-            queue.attributes = QueueAttributeRules.merge(changes, into: queue.attributes)
+            let merged = QueueAttributeRules.merge(changes, into: queue.attributes)
+            try QueueAttributeRules.validateCombination(queue.config.effectiveDefaults.merging(merged) { $1 })
+            queue.attributes = merged
             queue.modifiedAtMillis = self.clock.nowMillis()
         }
         // A shorter visibility or delay may make messages visible sooner: re-arm long polls.
@@ -220,11 +228,7 @@ extension SQSEngine {
                                          reason: "MaxResults must be an integer between 1 and 1000.")
         }
         let arn = target.key.arn
-        var names = catalog.all().filter { queue in
-            guard let policy = queue.attributes["RedrivePolicy"], let data = policy.data(using: .utf8),
-                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-            return json["deadLetterTargetArn"] as? String == arn
-        }.map(\.key).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var names = catalog.all().filter { $0.config.redrivePolicy?.deadLetterTargetArn == arn }.map(\.key).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         if let token = request.NextToken, let data = Data(base64Encoded: token),
            let after = String(data: data, encoding: .utf8) {
             names = names.filter { after.utf8.lexicographicallyPrecedes($0.name.utf8) }
@@ -234,5 +238,41 @@ extension SQSEngine {
         let next = request.MaxResults != nil && names.count > limit
             ? Data(page.last!.name.utf8).base64EncodedString() : nil
         return ListDeadLetterSourceQueuesResponse(queueUrls: page.map(ctx.queueURL), NextToken: next)
+    }
+}
+
+// RedrivePolicy checks that need the other queues (sqs-api.md §3, §7.5).
+extension SQSEngine {
+    /// A RedrivePolicy may name only an existing queue of the same type, account and region
+    /// whose RedriveAllowPolicy admits the source.
+    func checkRedriveTarget(_ attributes: [String: String], source: QueueKey, fifo: Bool) throws(SQSError) {
+        guard let text = attributes["RedrivePolicy"], !text.isEmpty else { return }
+        let policy = try RedrivePolicy.parse(text)
+        func invalid(_ reason: String) -> SQSError {
+            .invalidParameterValue(value: text, parameter: "RedrivePolicy", reason: reason)
+        }
+        guard let arn = QueueArn(policy.deadLetterTargetArn) else { throw invalid("Invalid deadLetterTargetArn.") }
+        if arn.key.account != source.account || arn.key.region != source.region {
+            throw invalid("Dead-letter target must be in the same account and region as the source queue.")
+        }
+        guard let target = catalog.lookup(arn.key) else { throw invalid("Dead letter target does not exist.") }
+        if target.config.isFifo != fifo { throw invalid("Dead-letter queue must be same type of queue as the source.") }
+        if let allowText = target.attributes["RedriveAllowPolicy"], let allow = try? RedriveAllowPolicy.parse(allowText),
+           !allow.allows(sourceArn: source.arn) {
+            throw invalid("Queue \(target.key.arn) does not allow \(source.arn) to use it as a dead-letter queue.")
+        }
+    }
+
+    /// The dead-letter queue a receive on `queue` moves over-received messages to, if any.
+    func deadLetterTarget(of queue: StoredQueue) -> DeadLetterTarget? {
+        guard let policy = queue.config.redrivePolicy, let arn = QueueArn(policy.deadLetterTargetArn),
+              let target = catalog.lookup(arn.key) else { return nil }
+        return DeadLetterTarget(queueId: target.id, maxReceiveCount: policy.maxReceiveCount, sourceArn: queue.key.arn)
+    }
+
+    /// Whether some queue's RedrivePolicy names this one.
+    func isDeadLetterQueue(_ queue: StoredQueue) -> Bool {
+        let arn = queue.key.arn
+        return catalog.all().contains { $0.config.redrivePolicy?.deadLetterTargetArn == arn }
     }
 }

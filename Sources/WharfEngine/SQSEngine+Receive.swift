@@ -20,9 +20,18 @@ extension SQSEngine {
             throw .invalidParameterValue(value: String(visibility), parameter: "VisibilityTimeout",
                                          reason: "Must be >= 0 and <= 43200, if provided.")
         }
+        let fifo = queue.config.isFifo
+        var attemptId: String?
+        if fifo, let attempt = request.ReceiveRequestAttemptId {
+            guard MessageRules.isValidFifoIdentifier(attempt) else {
+                throw .invalidParameterValue(value: attempt, parameter: "ReceiveRequestAttemptId",
+                                             reason: "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+            }
+            attemptId = attempt
+        }
         let wait = request.WaitTimeSeconds ?? queue.config.receiveWaitSeconds
         let deadline = clock.nowMillis() + Int64(wait) * 1000
-        let view = ReceiveView(request)
+        let view = ReceiveView(request, fifo: fifo)
 
         while true {
             // Settings may change while we wait; the queue may even be deleted.
@@ -32,11 +41,22 @@ extension SQSEngine {
             let generation = waiters.generation(of: queue.id)
             let now = clock.nowMillis()
             let config = current.config
-            let visibility = request.VisibilityTimeout ?? config.visibilityTimeoutSeconds
-            let claimed = try await storage {
-                try await store.receive(queueId: queue.id, limit: limit, nowMillis: now,
-                                        invisibleUntilMillis: now + Int64(visibility) * 1000,
-                                        expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000)
+            var claimed: [ClaimedMessage] = []
+            let room = try await inFlightRoom(current, shortPoll: wait == 0)
+            if room > 0 {
+                let visibility = request.VisibilityTimeout ?? config.visibilityTimeoutSeconds
+                let claim = ReceiveClaim(
+                    limit: min(limit, room), nowMillis: now, invisibleUntilMillis: now + Int64(visibility) * 1000,
+                    expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000,
+                    order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
+                    deadLetter: deadLetterTarget(of: current), attemptId: attemptId,
+                    attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis)
+                let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
+                if let group = outcome.lastGroup { fairCursors.withLock { $0[queue.id] = group } }
+                if outcome.movedToDeadLetter > 0, let target = claim.deadLetter {
+                    waiters.notify(queueId: target.queueId, count: outcome.movedToDeadLetter)
+                }
+                claimed = outcome.claimed
             }
             if !claimed.isEmpty || now >= deadline || Task.isCancelled {
                 return ReceiveMessageResponse(Messages: claimed.map { view.message($0, queueId: queue.id) })
@@ -49,10 +69,30 @@ extension SQSEngine {
         }
     }
 
+    /// A FIFO receive attempt id replays within this window.
+    static let receiveAttemptWindowMillis: Int64 = 5 * 60 * 1000
+
+    /// How many more messages may go in flight. At the limit a standard queue's short poll fails
+    /// with OverLimit; long polls and FIFO queues just find nothing (sqs-api.md §6.7).
+    private func inFlightRoom(_ queue: StoredQueue, shortPoll: Bool) async throws(SQSError) -> Int {
+        let max = limits.maxInFlightMessages
+        let inFlight = try await storage {
+            try await store.inFlightCount(queueId: queue.id, nowMillis: clock.nowMillis(), limit: max)
+        }
+        if inFlight < max { return max - inFlight }
+        if shortPoll && !queue.config.isFifo {
+            throw .overLimit("The maximum number of in flight messages (\(max)) has been reached for queue \(queue.key.name).")
+        }
+        return 0
+    }
+
     public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)
         let handle = try parseHandle(request.ReceiptHandle, queue: queue)
-        try await storage { try await store.delete(queueId: queue.id, seqs: [handle.seq]) }
+        let outcome = try await storage {
+            try await store.delete(queueId: queue.id, messages: [handle.reference], currentAt: fifoCurrentAt(queue))
+        }
+        if outcome[0] == .expired { throw .receiptHandleExpired(request.ReceiptHandle) }
         return EmptyResponse()
     }
 
@@ -60,19 +100,37 @@ extension SQSEngine {
         let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "DeleteMessageBatchRequestEntry")
-        var successful: [BatchResultEntry] = []
-        var failed: [BatchResultErrorEntry] = []
-        var seqs: [Int64] = []
-        for entry in entries {
+        var results = [Result<Void, SQSError>](repeating: .success(()), count: entries.count)
+        var valid: [(index: Int, reference: HandleReference)] = []
+        for (index, entry) in entries.enumerated() {
             do {
-                seqs.append(try parseHandle(entry.ReceiptHandle, queue: queue).seq)
-                successful.append(BatchResultEntry(Id: entry.Id))
+                valid.append((index, try parseHandle(entry.ReceiptHandle, queue: queue).reference))
             } catch {
-                failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
+                results[index] = .failure(error)
             }
         }
-        if !seqs.isEmpty { try await storage { try await store.delete(queueId: queue.id, seqs: seqs) } }
+        if !valid.isEmpty {
+            let outcomes = try await storage {
+                try await store.delete(queueId: queue.id, messages: valid.map(\.reference), currentAt: fifoCurrentAt(queue))
+            }
+            for (item, outcome) in zip(valid, outcomes) where outcome == .expired {
+                results[item.index] = .failure(.receiptHandleExpired(entries[item.index].ReceiptHandle))
+            }
+        }
+        var successful: [BatchResultEntry] = []
+        var failed: [BatchResultErrorEntry] = []
+        for (entry, result) in zip(entries, results) {
+            switch result {
+            case .success: successful.append(BatchResultEntry(Id: entry.Id))
+            case .failure(let error): failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
+            }
+        }
         return BatchIdResponse(Successful: successful, Failed: failed)
+    }
+
+    /// FIFO handles stop working when their receive is over; standard ones never do (§7.1).
+    private func fifoCurrentAt(_ queue: StoredQueue) -> Int64? {
+        queue.config.isFifo ? clock.nowMillis() : nil
     }
 
     public func changeMessageVisibility(_ request: ChangeMessageVisibilityRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
@@ -103,7 +161,7 @@ extension SQSEngine {
     private func changeVisibility(_ queue: StoredQueue, _ changes: [(handle: String, timeout: Int?)]) async throws(SQSError) -> [Result<Void, SQSError>] {
         let now = clock.nowMillis()
         var results = [Result<Void, SQSError>](repeating: .success(()), count: changes.count)
-        var valid: [(index: Int, seq: Int64, visibleAtMillis: Int64)] = []
+        var valid: [(index: Int, reference: HandleReference, visibleAtMillis: Int64)] = []
         for (index, change) in changes.enumerated() {
             do throws(SQSError) {
                 let handle = try parseHandle(change.handle, queue: queue)
@@ -112,15 +170,16 @@ extension SQSEngine {
                     throw .invalidParameterValue(value: String(timeout), parameter: "VisibilityTimeout",
                                                  reason: "Must be between 0 and 43200, if provided.")
                 }
-                valid.append((index, handle.seq, now + Int64(timeout) * 1000))
+                valid.append((index, handle.reference, now + Int64(timeout) * 1000))
             } catch {
                 results[index] = .failure(error)
             }
         }
         guard !valid.isEmpty else { return results }
         let outcomes = try await storage {
-            try await store.changeVisibility(queueId: queue.id, changes: valid.map { ($0.seq, $0.visibleAtMillis) },
-                                             nowMillis: now, maxInvisibleMillis: Int64(Self.maxVisibilitySeconds) * 1000)
+            try await store.changeVisibility(queueId: queue.id, changes: valid.map { ($0.reference, $0.visibleAtMillis) },
+                                             nowMillis: now, maxInvisibleMillis: Int64(Self.maxVisibilitySeconds) * 1000,
+                                             currentAt: fifoCurrentAt(queue))
         }
         var madeVisible = 0
         for (change, outcome) in zip(valid, outcomes) {
@@ -132,6 +191,8 @@ extension SQSEngine {
                 results[change.index] = .failure(.invalidParameterValue(
                     value: handle, parameter: "ReceiptHandle",
                     reason: "Message does not exist or is not available for visibility timeout change."))
+            case .expired:
+                results[change.index] = .failure(.receiptHandleExpired(handle))
             case .beyondLimit:
                 let seconds = (change.visibleAtMillis - now) / 1000
                 results[change.index] = .failure(.invalidParameterValue(
@@ -158,7 +219,10 @@ struct ReceiveView {
     let allSystem: Bool
     let attributeFilters: [String]
 
-    init(_ request: ReceiveMessageRequest) {
+    let fifo: Bool
+
+    init(_ request: ReceiveMessageRequest, fifo: Bool) {
+        self.fifo = fifo
         systemNames = Set((request.AttributeNames ?? []) + (request.MessageSystemAttributeNames ?? []))
         allSystem = systemNames.contains("All")
         attributeFilters = request.MessageAttributeNames ?? []
@@ -176,13 +240,19 @@ struct ReceiveView {
         add("ApproximateFirstReceiveTimestamp", String(claimed.firstReceiveAtMillis))
         add("AWSTraceHeader", record.traceHeader)
         add("MessageGroupId", record.groupId)
+        add("DeadLetterQueueSourceArn", record.deadLetterSourceArn)
+        if fifo {
+            add("SequenceNumber", SQSEngine.sequenceNumber(claimed.seq))
+            add("MessageDeduplicationId", record.deduplicationId)
+        }
 
         var attributes: MessageAttributes = [:]
         if !attributeFilters.isEmpty, let json = record.attributesJSON,
            let stored = try? JSONDecoder().decode(MessageAttributes.self, from: json) {
             attributes = stored.filter { wants($0.key) }
         }
-        let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount)
+        let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount,
+                                   nonce: claimed.nonce)
         return Message(MessageId: record.messageId, ReceiptHandle: handle.encoded(), MD5OfBody: record.md5OfBody,
                        Body: record.body, Attributes: system.isEmpty ? nil : system,
                        MD5OfMessageAttributes: MessageDigest.md5(ofAttributes: attributes),

@@ -13,16 +13,47 @@ extension SQSEngine {
                                          MessageDeduplicationId: request.MessageDeduplicationId,
                                          MessageGroupId: request.MessageGroupId),
             queue: queue, ctx: ctx, nowMillis: now, inBatch: false)
-        try await storage { try await store.send(queueId: queue.id, messages: [message]) }
+        let outcomes = try await storage { try await store.send(queueId: queue.id, messages: [message], nowMillis: now) }
         // A delayed message wakes a waiter too: it re-arms its timer for the delay's end.
-        waiters.notify(queueId: queue.id, count: 1)
+        if case .stored = outcomes[0] { waiters.notify(queueId: queue.id, count: 1) }
+        return Self.finish(response, outcomes[0], fifo: queue.config.isFifo)
+    }
+
+    /// Fills in what only the store knows: a FIFO message's sequence number, and for a
+    /// duplicate the id of the message it duplicates.
+    private static func finish(_ response: SendMessageResponse, _ outcome: SendOutcome, fifo: Bool) -> SendMessageResponse {
+        guard fifo else { return response }
+        var response = response
+        response.SequenceNumber = sequenceNumber(outcome.seq)
+        if case .duplicate(let messageId, _) = outcome { response.MessageId = messageId }
         return response
     }
+
+    /// FIFO sequence numbers: the store's sequence, zero-padded to AWS's 20 digits, so they also
+    /// sort as strings.
+    static func sequenceNumber(_ seq: Int64) -> String {
+        let digits = String(seq)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+
+    /// How long a FIFO deduplication id holds.
+    static let deduplicationWindowMillis: Int64 = 5 * 60 * 1000
 
     public func sendMessageBatch(_ request: SendMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageBatchResponse {
         let queue = try resolveQueue(request.QueueUrl, ctx, for: .sendMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
+        let config = queue.config
+        if config.isFifo {
+            // In a FIFO batch these fail the whole request (sqs-api.md §6.2).
+            if entries.contains(where: { $0.MessageGroupId == nil }) {
+                throw .invalidParameterValue("The request must contain the parameter MessageGroupId.")
+            }
+            if !config.contentBasedDeduplication && entries.contains(where: { $0.MessageDeduplicationId == nil }) {
+                throw .invalidParameterValue(
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+            }
+        }
         let total = entries.reduce(0) { $0 + MessageRules.size(body: $1.MessageBody, attributes: $1.MessageAttributes) }
         if total > MessageRules.batchLimitBytes { throw .batchRequestTooLong(size: total) }
 
@@ -37,14 +68,19 @@ extension SQSEngine {
                 failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
             }
         }
+        var successful: [SendMessageBatchResultEntry] = []
         if !accepted.isEmpty {
             // One transaction, one fsync for the whole batch.
-            try await storage { try await store.send(queueId: queue.id, messages: accepted.map(\.message)) }
-            waiters.notify(queueId: queue.id, count: accepted.count)
+            let outcomes = try await storage {
+                try await store.send(queueId: queue.id, messages: accepted.map(\.message), nowMillis: now)
+            }
+            let stored = outcomes.filter { if case .stored = $0 { true } else { false } }.count
+            if stored > 0 { waiters.notify(queueId: queue.id, count: stored) }
+            successful = zip(accepted, outcomes).map { entry, outcome in
+                SendMessageBatchResultEntry(Id: entry.id, result: Self.finish(entry.response, outcome, fifo: config.isFifo))
+            }
         }
-        return SendMessageBatchResponse(
-            Successful: accepted.map { SendMessageBatchResultEntry(Id: $0.id, result: $0.response) },
-            Failed: failed)
+        return SendMessageBatchResponse(Successful: successful, Failed: failed)
     }
 
     /// Validates one message and builds what the store writes and what the caller is told.
@@ -53,6 +89,11 @@ extension SQSEngine {
         let config = queue.config
         let body = entry.MessageBody
         if body.isEmpty { throw .missingParameter("MessageBody") }
+        // FIFO queues take only the queue's delay; an explicit 0 means "the queue's" (§6.5).
+        if config.isFifo, let delay = entry.DelaySeconds, delay != 0 {
+            throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
+                                         reason: "The request include parameter that is not valid for this queue type.")
+        }
         if let delay = entry.DelaySeconds, !(0...900).contains(delay) {
             throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
                                          reason: "DelaySeconds must be >= 0 and <= 900.")
@@ -78,10 +119,7 @@ extension SQSEngine {
             throw .invalidParameterValue(value: groupId, parameter: "MessageGroupId",
                                          reason: "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
         }
-        if let dedupId = entry.MessageDeduplicationId {
-            throw .invalidParameterValue(value: dedupId, parameter: "MessageDeduplicationId",
-                                         reason: "The request includes a parameter that is not valid for this queue type.")
-        }
+        let deduplication = try fifoDeduplication(entry, config: config, nowMillis: now)
 
         let md5OfBody = MessageDigest.md5(ofBody: body)
         let md5OfAttributes = MessageDigest.md5(ofAttributes: attributes)
@@ -92,11 +130,42 @@ extension SQSEngine {
         let record = MessageRecord(
             messageId: messageId, body: body, md5OfBody: md5OfBody, attributesJSON: attributesJSON,
             traceHeader: systemAttributes["AWSTraceHeader"]?.StringValue ?? ctx.traceHeader,
-            senderId: ctx.senderId, groupId: entry.MessageGroupId, sentAtMillis: now)
-        let message = NewMessage(record: record, visibleAtMillis: now + Int64(delay) * 1000)
+            senderId: ctx.senderId, groupId: entry.MessageGroupId, deduplicationId: deduplication?.id, sentAtMillis: now)
+        let message = NewMessage(record: record, visibleAtMillis: now + Int64(delay) * 1000, deduplication: deduplication)
         let response = SendMessageResponse(MD5OfMessageBody: md5OfBody, MD5OfMessageAttributes: md5OfAttributes,
                                            MD5OfMessageSystemAttributes: md5OfSystem, MessageId: messageId)
         return (message, response)
+    }
+}
+
+extension SQSEngine {
+    /// The FIFO deduplication key of a message, or nil on a standard queue (where a
+    /// deduplication id is refused). Content-based ids are the SHA-256 of the body alone.
+    fileprivate func fifoDeduplication(_ entry: SendMessageBatchRequestEntry, config: QueueConfig,
+                                       nowMillis: Int64) throws(SQSError) -> DeduplicationKey? {
+        guard config.isFifo else {
+            if let dedupId = entry.MessageDeduplicationId {
+                throw .invalidParameterValue(value: dedupId, parameter: "MessageDeduplicationId",
+                                             reason: "The request includes a parameter that is not valid for this queue type.")
+            }
+            return nil
+        }
+        guard let groupId = entry.MessageGroupId else { throw .missingParameter("MessageGroupId") }
+        let id: String
+        if let explicit = entry.MessageDeduplicationId {
+            guard MessageRules.isValidFifoIdentifier(explicit) else {
+                throw .invalidParameterValue(value: explicit, parameter: "MessageDeduplicationId",
+                                             reason: "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+            }
+            id = explicit
+        } else if config.contentBasedDeduplication {
+            id = MessageDigest.sha256(ofBody: entry.MessageBody)
+        } else {
+            throw .invalidParameterValue(
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+        }
+        return DeduplicationKey(scope: config.deduplicatesPerGroup ? groupId : "", id: id,
+                                expiresAtMillis: nowMillis + Self.deduplicationWindowMillis)
     }
 }
 

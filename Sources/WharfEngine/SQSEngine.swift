@@ -1,6 +1,14 @@
 import Foundation
 import Logging
 import SQSModel
+import Synchronization
+
+/// Limits an operator may change (`wharf serve --max-inflight-messages`).
+public struct EngineLimits: Sendable {
+    /// Received-but-not-deleted messages per queue (AWS: 120,000).
+    public var maxInFlightMessages: Int
+    public init(maxInFlightMessages: Int = 120_000) { self.maxInFlightMessages = maxInFlightMessages }
+}
 
 /// SQS semantics for standard queues, over any `MessageStore`.
 ///
@@ -22,16 +30,27 @@ public final class SQSEngine: Sendable {
     let catalog: QueueCatalog
     let waiters: LongPollWaiters
     let logger: Logger
+    let limits: EngineLimits
+    /// Per standard queue with message groups: the group served last, where the next receive's
+    /// round-robin starts after. A fairness hint only; losing it on restart costs nothing.
+    let fairCursors = Mutex<[Int64: String]>([:])
+    /// Running message move tasks by id, and those asked to cancel.
+    let moveTaskRuns = Mutex<[String: Task<Void, Never>]>([:])
+    let cancelledMoveTasks = Mutex<Set<String>>([])
+    /// Serialises StartMessageMoveTask so that two starts cannot both pass the one-active-task check.
+    let moveTaskLock = AsyncLock()
     /// How long a deleted queue's name stays reserved, and the minimum gap between purges.
     static let cooldownMillis: Int64 = 60_000
 
-    public init(store: any MessageStore, clock: any WharfClock = SystemClock(),
+    public init(store: any MessageStore, clock: any WharfClock = SystemClock(), limits: EngineLimits = EngineLimits(),
                 logger: Logger = Logger(label: "wharf.engine")) async throws {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.limits = limits
         self.catalog = QueueCatalog(try await store.loadQueues())
         self.waiters = LongPollWaiters(clock: clock)
+        try await resumeMoveTasks()
     }
 
     /// Resolves the queue a request addresses — its `QueueUrl` (any host; the last two path
@@ -99,6 +118,11 @@ public final class SQSEngine: Sendable {
     /// never return expired messages in between.
     public func expireMessages() async {
         let now = clock.nowMillis()
+        do {
+            try await store.forgetExpiredKeys(nowMillis: now, attemptsBeforeMillis: now - Self.receiveAttemptWindowMillis)
+        } catch {
+            logger.error("forgetting expired deduplication ids failed: \(error)")
+        }
         for queue in catalog.all() {
             let cutoff = now - Int64(queue.config.retentionSeconds) * 1000
             do {

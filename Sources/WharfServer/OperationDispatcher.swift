@@ -44,10 +44,12 @@ struct OperationDispatcher: Sendable {
             return try await run(call, ctx, requestId) { try e.listDeadLetterSourceQueues($0, $1) }
         case .addPermission: return try await run(call, ctx, requestId) { try await e.addPermission($0, $1) }
         case .removePermission: return try await run(call, ctx, requestId) { try await e.removePermission($0, $1) }
-        case .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks:
-            // Dead-letter redrive tasks belong to a later milestone; say so plainly rather
-            // than pretend.
-            throw SQSError.unsupportedOperation("\(call.operation.rawValue) is not supported by this server yet.")
+        case .startMessageMoveTask:
+            return try await run(call, ctx, requestId) { try await e.startMessageMoveTask($0, $1) }
+        case .cancelMessageMoveTask:
+            return try await run(call, ctx, requestId) { try await e.cancelMessageMoveTask($0, $1) }
+        case .listMessageMoveTasks:
+            return try await run(call, ctx, requestId) { try await e.listMessageMoveTasks($0, $1) }
         }
     }
 

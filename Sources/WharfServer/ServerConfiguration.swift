@@ -1,3 +1,5 @@
+import WharfEngine
+
 /// How `wharf serve` runs. Every field has the embedded default of the README's quick start.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -20,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 75
     /// Connections open at once; more are closed on arrival.
     public var maxConnections = 4096
+    /// Engine limits (in-flight messages per queue).
+    public var limits = EngineLimits()
     /// Header limits: far above what any SDK sends, far below what would hurt.
     public var maxHeaderFieldSize = 16 * 1024
     public var maxHeaderListSize = 64 * 1024

@@ -26,7 +26,8 @@ public enum WharfServer {
             logger.notice("SigV4 verification on: \(configuration.credentials.entries.count) access key(s) configured")
         }
         let store = try SQLiteMessageStore(directory: configuration.dataDirectory)
-        let engine = try await SQSEngine(store: store, clock: SystemClock(), logger: logger)
+        let engine = try await SQSEngine(store: store, clock: SystemClock(), limits: configuration.limits,
+                                         logger: logger)
         let application = try makeApplication(engine: engine, configuration: configuration, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WharfEngine
 import WharfServer
 
 @main
@@ -24,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON file of accounts and access keys; requests must then be SigV4-signed with one of them.")
     var credentialsFile: String?
     @Option(help: "Maximum connections open at once; more are closed on arrival.") var maxConnections = 4096
+    @Option(help: "Received-but-undeleted messages per queue before receives answer OverLimit (AWS: 120000).")
+    var maxInflightMessages = 120_000
     @Option(help: "PEM certificate chain: with --tls-key, serve HTTPS only.") var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
@@ -40,6 +43,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
         configuration.maxConnections = maxConnections
+        configuration.limits = EngineLimits(maxInFlightMessages: maxInflightMessages)
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
         let environment = ProcessInfo.processInfo.environment

@@ -25,11 +25,11 @@ final class Harness: Sendable {
     let removeOnDeinit: Bool
 
     init(directory: String = freshDirectory(), clock: ManualClock = ManualClock(),
-         removeOnDeinit: Bool = true) async throws {
+         limits: EngineLimits = EngineLimits(), removeOnDeinit: Bool = true) async throws {
         self.directory = directory
         self.clock = clock
         self.store = try SQLiteMessageStore(directory: directory)
-        self.engine = try await SQSEngine(store: store, clock: clock)
+        self.engine = try await SQSEngine(store: store, clock: clock, limits: limits)
         self.removeOnDeinit = removeOnDeinit
     }
 
@@ -54,11 +54,25 @@ final class Harness: Sendable {
 
     func receive(_ url: String, max: Int? = nil, visibility: Int? = nil, wait: Int? = 0,
                  system: [String]? = nil, attributeNames: [String]? = nil,
-                 messageAttributes: [String]? = nil, in context: CallContext = ctx) async throws -> [Message] {
+                 messageAttributes: [String]? = nil, attemptId: String? = nil,
+                 in context: CallContext = ctx) async throws -> [Message] {
         try await engine.receiveMessage(
             ReceiveMessageRequest(QueueUrl: url, AttributeNames: attributeNames, MessageSystemAttributeNames: system,
                                   MessageAttributeNames: messageAttributes, MaxNumberOfMessages: max,
-                                  VisibilityTimeout: visibility, WaitTimeSeconds: wait), context).Messages ?? []
+                                  VisibilityTimeout: visibility, WaitTimeSeconds: wait,
+                                  ReceiveRequestAttemptId: attemptId), context).Messages ?? []
+    }
+
+    /// A send with a message group and an optional deduplication id (FIFO and fair queues).
+    @discardableResult
+    func send(_ url: String, _ body: String, group: String, dedup: String? = nil,
+              delay: Int? = nil) async throws -> SendMessageResponse {
+        try await engine.sendMessage(SendMessageRequest(QueueUrl: url, MessageBody: body, DelaySeconds: delay,
+                                                        MessageDeduplicationId: dedup, MessageGroupId: group), ctx)
+    }
+
+    func setAttributes(_ url: String, _ attributes: [String: String]) async throws {
+        _ = try await engine.setQueueAttributes(SetQueueAttributesRequest(QueueUrl: url, Attributes: attributes), ctx)
     }
 
     func delete(_ url: String, _ handle: String) async throws {

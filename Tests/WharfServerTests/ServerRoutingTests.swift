@@ -102,13 +102,12 @@ import WharfSQLite
         }
     }
 
-    @Test func unsupportedOperationsSaySo() async throws {
+    @Test func moveTaskOperationsAreRouted() async throws {
         try await Self.withApp { client in
             let (headers, body) = Self.json("StartMessageMoveTask", #"{"SourceArn": "arn:aws:sqs:us-east-1:000000000000:dlq"}"#)
             try await client.execute(uri: "/", method: .post, headers: headers, body: body) { response in
-                #expect(response.status == .badRequest)
-                #expect(response.headers[HTTPField.Name("x-amzn-query-error")!]
-                        == "AWS.SimpleQueueService.UnsupportedOperation;Sender")
+                #expect(response.status == .notFound)
+                #expect(response.headers[HTTPField.Name("x-amzn-query-error")!] == "ResourceNotFoundException;Sender")
             }
         }
     }

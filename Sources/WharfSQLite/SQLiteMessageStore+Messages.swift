@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import WharfEngine
+
+// Sends, deletes, visibility changes and counts.
+extension SQLiteMessageStore {
+    static let messageColumns = """
+        seq, message_id, body, md5_body, attributes, trace_header, sender_id, group_id, dedup_id,
+        dead_letter_source, sent_at, visible_at, receive_count, first_receive_at
+        """
+
+    public func send(queueId: Int64, messages: [NewMessage], nowMillis: Int64) async throws -> [SendOutcome] {
+        try await committer.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, trace_header, sender_id,
+                                      group_id, dedup_id, sent_at, visible_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var outcomes: [SendOutcome] = []
+            outcomes.reserveCapacity(messages.count)
+            for message in messages {
+                // The lookup and the insert share the transaction, so two concurrent sends of
+                // one deduplication id cannot both get through.
+                if let key = message.deduplication, let held = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT message_id, seq FROM dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?
+                    """), arguments: [queueId, key.scope, key.id, nowMillis]) {
+                    outcomes.append(.duplicate(messageId: held[0], seq: held[1]))
+                    continue
+                }
+                let m = message.record
+                try insert.execute(arguments: [queueId, m.messageId, m.body, m.md5OfBody, m.attributesJSON, m.traceHeader,
+                                               m.senderId, m.groupId, m.deduplicationId, m.sentAtMillis,
+                                               message.visibleAtMillis])
+                let seq = db.lastInsertedRowID
+                if let key = message.deduplication {
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO dedup VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [queueId, key.scope, key.id, m.messageId, seq, key.expiresAtMillis])
+                }
+                outcomes.append(.stored(seq: seq))
+            }
+            return outcomes
+        }
+    }
+
+    public func inFlightCount(queueId: Int64, nowMillis: Int64, limit: Int) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM (SELECT 1 FROM messages
+                                      WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 LIMIT ?)
+                """), arguments: [queueId, nowMillis, limit]) ?? 0
+        }
+    }
+
+    public func delete(queueId: Int64, messages: [HandleReference], currentAt: Int64?) async throws -> [DeleteOutcome] {
+        try await committer.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM messages WHERE seq = ? AND queue_id = ?")
+            return try messages.map { ref -> DeleteOutcome in
+                if let currentAt {
+                    guard let state = try Self.receiveState(db, queueId: queueId, seq: ref.seq) else { return .gone }
+                    if !state.isCurrent(ref, at: currentAt) { return .expired }
+                }
+                try statement.execute(arguments: [ref.seq, queueId])
+                return db.changesCount > 0 ? .deleted : .gone
+            }
+        }
+    }
+
+    public func changeVisibility(queueId: Int64, changes: [(message: HandleReference, visibleAtMillis: Int64)],
+                                 nowMillis: Int64, maxInvisibleMillis: Int64,
+                                 currentAt: Int64?) async throws -> [VisibilityChangeResult] {
+        try await committer.write { db in
+            let update = try db.cachedStatement(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?")
+            return try changes.map { change -> VisibilityChangeResult in
+                guard let state = try Self.receiveState(db, queueId: queueId, seq: change.message.seq) else {
+                    return .notFound
+                }
+                if let currentAt, !state.isCurrent(change.message, at: currentAt) { return .expired }
+                if change.visibleAtMillis - (state.receivedAt ?? nowMillis) > maxInvisibleMillis { return .beyondLimit }
+                try update.execute(arguments: [change.visibleAtMillis, change.message.seq])
+                return .changed
+            }
+        }
+    }
+
+    /// Where a message stands in its receive cycle.
+    struct ReceiveState {
+        var receiveCount: Int
+        var visibleAt: Int64
+        var receivedAt: Int64?
+
+        /// The handle names the latest receive and that receive's visibility has not run out.
+        func isCurrent(_ ref: HandleReference, at now: Int64) -> Bool {
+            receiveCount == ref.receiveCount && visibleAt > now
+        }
+    }
+
+    static func receiveState(_ db: Database, queueId: Int64, seq: Int64) throws -> ReceiveState? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT receive_count, visible_at, received_at FROM messages WHERE seq = ? AND queue_id = ?
+            """), arguments: [seq, queueId]).map { ReceiveState(receiveCount: $0[0], visibleAt: $0[1], receivedAt: $0[2]) }
+    }
+
+    public func purge(queueId: Int64) async throws {
+        try await committer.write { db in
+            try db.execute(sql: "DELETE FROM messages WHERE queue_id = ?", arguments: [queueId])
+        }
+    }
+
+    public func expire(queueId: Int64, sentBeforeMillis: Int64) async throws -> Int {
+        try await committer.write { db in
+            try db.execute(sql: "DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?",
+                           arguments: [queueId, sentBeforeMillis])
+            return db.changesCount
+        }
+    }
+
+    public func forgetExpiredKeys(nowMillis: Int64, attemptsBeforeMillis: Int64) async throws {
+        try await committer.write { db in
+            try db.execute(sql: "DELETE FROM dedup WHERE expires_at <= ?", arguments: [nowMillis])
+            try db.execute(sql: "DELETE FROM receive_attempts WHERE created_at <= ?", arguments: [attemptsBeforeMillis])
+        }
+    }
+
+    public func counts(queueId: Int64, nowMillis: Int64) async throws -> QueueCounts {
+        try await pool.read { db in
+            let visible = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE queue_id = ? AND visible_at <= ?",
+                                           arguments: [queueId, nowMillis]) ?? 0
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(receive_count > 0), 0), COALESCE(SUM(receive_count = 0), 0)
+                FROM messages WHERE queue_id = ? AND visible_at > ?
+                """, arguments: [queueId, nowMillis])
+            return QueueCounts(visible: visible, inFlight: row?[0] ?? 0, delayed: row?[1] ?? 0)
+        }
+    }
+
+    public func nextVisibleTime(queueId: Int64, after nowMillis: Int64) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(visible_at) FROM messages WHERE queue_id = ? AND visible_at > ?",
+                               arguments: [queueId, nowMillis])
+        }
+    }
+}

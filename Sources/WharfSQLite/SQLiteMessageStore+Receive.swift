@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+import WharfEngine
+
+// ReceiveMessage: picking messages in the queue's order, claiming them, dead-lettering those
+// received too often, and replaying FIFO receive attempts.
+extension SQLiteMessageStore {
+    public func receive(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
+        try await committer.write { db in
+            try db.cachedStatement(sql: "DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?")
+                .execute(arguments: [queueId, claim.expiredBeforeMillis])
+            if let attemptId = claim.attemptId,
+               let replayed = try Self.replayAttempt(db, queueId: queueId, attemptId: attemptId, claim: claim) {
+                return ReceiveOutcome(claimed: replayed)
+            }
+            var picker = MessagePicker(db: db, queueId: queueId, claim: claim)
+            switch claim.order {
+            case .oldestFirst: try picker.takeOldestFirst()
+            case .fairByGroup(let startAfter): try picker.takeFairly(startAfter: startAfter)
+            case .fifo: try picker.takeFifo()
+            }
+            if let attemptId = claim.attemptId, !picker.claimed.isEmpty {
+                let receipts = picker.claimed.map { "\($0.seq):\($0.receiveCount)" }.joined(separator: ",")
+                try db.execute(sql: "INSERT OR REPLACE INTO receive_attempts VALUES (?, ?, ?, ?, ?)",
+                               arguments: [queueId, attemptId, claim.nowMillis, receipts, Int64(bitPattern: claim.nonce)])
+            }
+            return ReceiveOutcome(claimed: picker.claimed, movedToDeadLetter: picker.movedToDeadLetter,
+                                  lastGroup: picker.lastGroup)
+        }
+    }
+
+    /// The messages of an earlier receive with this attempt id, re-hidden, if that receive is
+    /// recent and every one of its messages is still exactly as it left them; nil otherwise.
+    private static func replayAttempt(_ db: Database, queueId: Int64, attemptId: String,
+                                      claim: ReceiveClaim) throws -> [ClaimedMessage]? {
+        guard let attempt = try Row.fetchOne(db, sql: """
+            SELECT receipts, nonce FROM receive_attempts WHERE queue_id = ? AND attempt_id = ? AND created_at > ?
+            """, arguments: [queueId, attemptId, claim.attemptValidAfterMillis]) else { return nil }
+        let nonce = UInt64(bitPattern: attempt[1] as Int64)
+        var replayed: [ClaimedMessage] = []
+        for receipt in (attempt[0] as String).split(separator: ",") {
+            let parts = receipt.split(separator: ":")
+            guard parts.count == 2, let seq = Int64(parts[0]), let count = Int(parts[1]),
+                  let row = try Row.fetchOne(db, sql: "SELECT \(messageColumns) FROM messages WHERE seq = ? AND queue_id = ?",
+                                             arguments: [seq, queueId]),
+                  (row["receive_count"] as Int) == count else { return nil }
+            replayed.append(claimedMessage(row, receiveCount: count, now: claim.nowMillis, nonce: nonce))
+        }
+        for message in replayed {
+            try db.execute(sql: "UPDATE messages SET visible_at = ?, received_at = ? WHERE seq = ?",
+                           arguments: [claim.invisibleUntilMillis, claim.nowMillis, message.seq])
+        }
+        return replayed
+    }
+
+    static func claimedMessage(_ row: Row, receiveCount: Int, now: Int64, nonce: UInt64) -> ClaimedMessage {
+        let record = MessageRecord(
+            messageId: row["message_id"], body: row["body"], md5OfBody: row["md5_body"],
+            attributesJSON: row["attributes"], traceHeader: row["trace_header"], senderId: row["sender_id"],
+            groupId: row["group_id"], deduplicationId: row["dedup_id"],
+            deadLetterSourceArn: row["dead_letter_source"], sentAtMillis: row["sent_at"])
+        return ClaimedMessage(seq: row["seq"], record: record, receiveCount: receiveCount,
+                              firstReceiveAtMillis: (row["first_receive_at"] as Int64?) ?? now, nonce: nonce)
+    }
+}
+
+/// One receive's walk over a queue: finds candidates in the queue's order and takes each one,
+/// either claiming it or, past the redrive limit, moving it to the dead-letter queue.
+struct MessagePicker {
+    let db: Database
+    let queueId: Int64
+    let claim: ReceiveClaim
+    private(set) var claimed: [ClaimedMessage] = []
+    private(set) var movedToDeadLetter = 0
+    private(set) var lastGroup: String?
+    private var taken: Set<Int64> = []
+
+    init(db: Database, queueId: Int64, claim: ReceiveClaim) {
+        self.db = db; self.queueId = queueId; self.claim = claim
+    }
+
+    private var remaining: Int { claim.limit - claimed.count }
+    private static let columns = SQLiteMessageStore.messageColumns
+
+    /// Standard queue, no groups: by visibility time then age (index `messages_by_visibility`).
+    mutating func takeOldestFirst() throws {
+        // Dead-lettered candidates leave room; fetch again until full or out of messages.
+        while remaining > 0 {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND visible_at <= ?
+                ORDER BY visible_at, seq LIMIT ?
+                """), arguments: [queueId, claim.nowMillis, remaining + taken.count])
+            let fresh = rows.filter { !taken.contains($0["seq"]) }
+            if fresh.isEmpty { return }
+            let movedBefore = movedToDeadLetter
+            for row in fresh where remaining > 0 { try take(row) }
+            if movedToDeadLetter == movedBefore { return }
+        }
+    }
+
+    /// Standard queue with groups: one message from each group in turn. Groups are visited in
+    /// name order starting after the group served last, at most `maxGroupsPerReceive` of them,
+    /// so the cost stays bounded and, over successive receives, every group gets its turn.
+    mutating func takeFairly(startAfter: String?) throws {
+        let groups = try groupsInTurn(startAfter: startAfter)
+        if groups.isEmpty { return try takeOldestFirst() }
+        var lanes: [[Row]] = try groups.map { group in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND group_id = ? AND visible_at <= ?
+                ORDER BY seq LIMIT ?
+                """), arguments: [queueId, group, claim.nowMillis, claim.limit])
+        }
+        // Messages without a group form one more lane.
+        lanes.append(try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND group_id IS NULL AND visible_at <= ?
+            ORDER BY visible_at, seq LIMIT ?
+            """), arguments: [queueId, claim.nowMillis, claim.limit]))
+        var round = 0
+        while remaining > 0 {
+            var any = false
+            for lane in lanes where round < lane.count && remaining > 0 {
+                any = true
+                let row = lane[round]
+                try take(row)
+                if let group = row["group_id"] as String? { lastGroup = group }
+            }
+            if !any { break }
+            round += 1
+        }
+        // Groups beyond this receive's share may hold the only visible messages.
+        if claimed.isEmpty && movedToDeadLetter == 0 { try takeOldestFirst() }
+    }
+
+    static let maxGroupsPerReceive = 32
+
+    private func groupsInTurn(startAfter: String?) throws -> [String] {
+        let next = try db.cachedStatement(sql: """
+            SELECT MIN(group_id) FROM messages WHERE queue_id = ? AND group_id IS NOT NULL AND group_id > ?
+            """)
+        var groups: [String] = []
+        var cursor = startAfter ?? ""
+        var wrapped = startAfter == nil
+        while groups.count < Self.maxGroupsPerReceive {
+            if let group = try String.fetchOne(next, arguments: [queueId, cursor]) {
+                if wrapped, let startAfter, group > startAfter { break }
+                groups.append(group)
+                cursor = group
+            } else if !wrapped {
+                wrapped = true
+                cursor = ""
+            } else {
+                break
+            }
+        }
+        return groups
+    }
+
+    /// FIFO: find the oldest visible message whose group has nothing in flight before it, then
+    /// take that group's messages in order until one is not visible; repeat with other groups.
+    mutating func takeFifo() throws {
+        var served: [String] = []
+        while remaining > 0 {
+            let excluded = served.isEmpty ? "" : "AND group_id NOT IN (\(served.map { _ in "?" }.joined(separator: ",")))"
+            let sql = """
+                SELECT group_id FROM messages m WHERE queue_id = ? AND visible_at <= ? \(excluded)
+                AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.queue_id = m.queue_id AND e.group_id = m.group_id
+                                AND e.seq < m.seq AND e.visible_at > ? AND e.receive_count > 0)
+                ORDER BY visible_at, seq LIMIT 1
+                """
+            var arguments: [any DatabaseValueConvertible] = [queueId, claim.nowMillis]
+            arguments += served
+            arguments.append(claim.nowMillis)
+            guard let group = try String.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return }
+            served.append(group)
+            try drainGroup(group)
+        }
+    }
+
+    private mutating func drainGroup(_ group: String) throws {
+        var afterSeq: Int64 = -1
+        while remaining > 0 {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ?
+                ORDER BY seq LIMIT 10
+                """), arguments: [queueId, group, afterSeq])
+            if rows.isEmpty { return }
+            for row in rows {
+                // In flight or not yet due: nothing behind it in the group may overtake it.
+                if (row["visible_at"] as Int64) > claim.nowMillis || remaining == 0 { return }
+                try take(row)
+                afterSeq = row["seq"]
+            }
+        }
+    }
+
+    /// Claims the message, or dead-letters it if this receive would exceed maxReceiveCount.
+    private mutating func take(_ row: Row) throws {
+        let seq: Int64 = row["seq"]
+        let receiveCount: Int = row["receive_count"]
+        taken.insert(seq)
+        if let target = claim.deadLetter, receiveCount >= target.maxReceiveCount {
+            // One UPDATE: the message is in exactly one queue before and after.
+            try db.cachedStatement(sql: """
+                UPDATE messages SET queue_id = ?, dead_letter_source = ?, visible_at = ? WHERE seq = ?
+                """).execute(arguments: [target.queueId, target.sourceArn, claim.nowMillis, seq])
+            movedToDeadLetter += 1
+            return
+        }
+        try db.cachedStatement(sql: """
+            UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
+                   first_receive_at = COALESCE(first_receive_at, ?), received_at = ?
+            WHERE seq = ?
+            """).execute(arguments: [claim.invisibleUntilMillis, claim.nowMillis, claim.nowMillis, seq])
+        claimed.append(SQLiteMessageStore.claimedMessage(row, receiveCount: receiveCount + 1, now: claim.nowMillis,
+                                                         nonce: claim.nonce))
+    }
+}
