@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "WharfEngine", targets: ["WharfEngine"]),
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "WharfProtocol", targets: ["WharfProtocol"]),
+        .library(name: "WharfExpression", targets: ["WharfExpression"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -74,8 +75,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
+        .target(name: "WharfExpression", swiftSettings: strict),
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfProtocol", "SQSModel",
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
