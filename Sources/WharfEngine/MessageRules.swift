@@ -92,12 +92,21 @@ enum MessageRules {
         .invalidParameterValue("The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
     }
 
-    /// A decimal number with at most 38 significant digits (leading/trailing zeroes don't count).
+    /// A decimal number with at most 38 significant digits (leading/trailing zeroes don't count)
+    /// and a magnitude from 10^-128 to 10^126 (sqs-api.md §4.2).
     static func isNumber(_ text: String) -> Bool {
         guard let match = text.wholeMatch(of: /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?/) else { return false }
-        let digits = match.output.1.filter(\.isNumber)
+        let mantissa = match.output.1
+        let digits = mantissa.filter(\.isNumber)
         let significant = digits.drop(while: { $0 == "0" }).reversed().drop(while: { $0 == "0" })
-        return significant.count <= 38
+        guard significant.count <= 38 else { return false }
+        if significant.isEmpty { return true }
+        // The decimal order of the first significant digit, e.g. 120 → 2, 0.05 → -2.
+        let integer = mantissa.prefix { $0 != "." }.drop { $0 == "0" }
+        let fraction = mantissa.drop { $0 != "." }.dropFirst()
+        var order = integer.isEmpty ? -(fraction.prefix { $0 == "0" }.count + 1) : integer.count - 1
+        order += match.output.2.flatMap { Int($0.dropFirst().replacingOccurrences(of: "+", with: "")) } ?? 0
+        return (-128...126).contains(order)
     }
 
     /// MessageGroupId, MessageDeduplicationId, ReceiveRequestAttemptId: 1..128 printable ASCII.

@@ -47,9 +47,8 @@ extension SQSEngine {
                       task.sourceArn == handle.sourceArn else {
                     throw SQSError.resourceNotFound("Task does not exist.")
                 }
-                guard task.status == .running else {
-                    throw SQSError.invalidParameterValue("Only a task in RUNNING state can be cancelled; this task is \(task.status.rawValue).")
-                }
+                // A handle names a running task: ListMessageMoveTasks shows it only then.
+                guard task.status == .running else { throw SQSError.resourceNotFound("Task does not exist.") }
                 try await store.updateMoveTask(id: task.id, status: .cancelling, failureReason: nil)
                 return task
             }

@@ -144,6 +144,17 @@ import WharfEngine
         }
     }
 
+    /// Magnitudes from 10^-128 to 10^126 (sqs-api.md §4.2), however the number is written.
+    @Test(arguments: [("1" + String(repeating: "0", count: 126), true), ("1" + String(repeating: "0", count: 127), false),
+                      ("9.9e126", true), ("1e127", false), ("0.5e127", true), ("1e-128", true), ("1e-129", false),
+                      ("0.001e-125", true), ("0.0001e-125", false), ("000", true), ("-0.0", true)])
+    func numberMagnitude(value: String, valid: Bool) async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("magnitude")
+        let accepted = (try? await h.send(url, "b", attributes: ["n": string(value, type: "Number")])) != nil
+        #expect(accepted == valid, "\(value)")
+    }
+
     @Test func systemAttributeOnSend() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("trace")

@@ -110,7 +110,9 @@ struct MoveTaskTests {
         // Nothing lost, nothing doubled: 2 moved back, 3 still in the DLQ.
         #expect(try await h.counts(dlq).0 == 3)
         #expect(try await h.counts("http://localhost:9324/000000000000/src").0 == 2)
-        await expectSQSError("InvalidParameterValue") {
+        // Choice: a handle names a running task only (ListMessageMoveTasks shows it only then), so
+        // cancelling a finished task finds no task.
+        await expectSQSError("ResourceNotFoundException", status: 404) {
             _ = try await h.engine.cancelMessageMoveTask(CancelMessageMoveTaskRequest(TaskHandle: handle), ctx)
         }
     }
