@@ -71,7 +71,20 @@ let package = Package(
             dependencies: [
                 "WharfServer",
                 "WharfEngine",
+                "WharfBench",
+                "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // `wharf bench`: an SQS load generator over raw SwiftNIO keep-alive connections.
+        .target(
+            name: "WharfBench",
+            dependencies: [
+                "SQSModel", "SigV4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -9,7 +9,7 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A durable message queue server that speaks the Amazon SQS API.",
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, Bench.self])
 }
 
 struct Serve: AsyncParsableCommand {
