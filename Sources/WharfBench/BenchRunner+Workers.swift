@@ -28,6 +28,22 @@ extension BenchRunner {
         return (tally, Self.seconds(since: started))
     }
 
+    /// Every worker sends the same (re-signed each second) request until the deadline;
+    /// `messages` counts what each response carried.
+    func repeatRequest(_ make: @escaping @Sendable () -> BenchRequest,
+                       messages: @escaping @Sendable (BenchResponse) -> Int) async throws -> (WorkerTally, Double) {
+        try await timedWorkers(options.connections) { _, connection, deadline in
+            var tally = WorkerTally()
+            var cache = SignedRequestCache(make)
+            while ContinuousClock.now < deadline {
+                guard let response = try await Self.measure(&tally, { try await connection.send(cache.request()) })
+                else { break }
+                tally.messages += messages(response)
+            }
+            return tally
+        }
+    }
+
     /// Sends one request and records its latency; a non-200 counts as an error. Returns nil when
     /// the connection failed (the worker stops).
     static func measure(_ tally: inout WorkerTally,
@@ -125,7 +141,11 @@ extension BenchRunner {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
+        seconds(between: start, and: .now)
+    }
+
+    static func seconds(between start: ContinuousClock.Instant, and end: ContinuousClock.Instant) -> Double {
+        let elapsed = end - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

@@ -22,6 +22,8 @@ public struct BenchOptions: Sendable {
 /// `connections` keep-alive connections and returns what it measured.
 public final class BenchRunner: Sendable {
     public static let workloads = ["health", "send", "send-batch", "cycle", "mixed", "longpoll", "backlog"]
+    /// Not part of `all`: leaves a queue of `messages` messages behind (for memory measurements).
+    public static let extraWorkloads = ["fill"]
 
     let target: BenchTarget
     let options: BenchOptions
@@ -46,7 +48,10 @@ public final class BenchRunner: Sendable {
         case "mixed": return try await mixed()
         case "longpoll": return [try await longPoll()]
         case "backlog": return try await backlog()
-        default: throw BenchError.setup("unknown workload \(workload); one of \(Self.workloads.joined(separator: ", "))")
+        case "fill": return [try await fill()]
+        default:
+            let known = (Self.workloads + Self.extraWorkloads).joined(separator: ", ")
+            throw BenchError.setup("unknown workload \(workload); one of \(known)")
         }
     }
 
@@ -55,35 +60,20 @@ public final class BenchRunner: Sendable {
     /// The cheapest request the server answers: the local ceiling for everything else.
     func health() async throws -> BenchResult {
         let request = BenchRequest(method: .GET, path: options.healthPath, headers: [], body: [])
-        let (tally, seconds) = try await timedWorkers(options.connections) { _, connection, deadline in
-            var tally = WorkerTally()
-            while ContinuousClock.now < deadline {
-                guard try await Self.measure(&tally, { try await connection.send(request) }) != nil else { break }
-            }
-            return tally
-        }
+        let (tally, seconds) = try await repeatRequest({ request }) { _ in 0 }
         return result("health", tally, seconds, note: "GET \(options.healthPath)")
     }
 
     func send(batch: Bool) async throws -> BenchResult {
         let queue = try await createQueue("send")
-        defer { Task { [self] in try? await deleteQueue(queue) } }
         let body = String(repeating: "x", count: options.bodySize)
         let make: @Sendable () -> BenchRequest = { [target] in
             batch ? target.call(SendMessageBatchRequest(QueueUrl: queue, Entries: (0..<10).map {
                 SendMessageBatchRequestEntry(Id: "m\($0)", MessageBody: body)
             })) : target.call(SendMessageRequest(QueueUrl: queue, MessageBody: body))
         }
-        let (tally, seconds) = try await timedWorkers(options.connections) { _, connection, deadline in
-            var tally = WorkerTally()
-            var cache = SignedRequestCache(make)
-            while ContinuousClock.now < deadline {
-                guard let response = try await Self.measure(&tally, { try await connection.send(cache.request()) })
-                else { break }
-                tally.messages += batch ? Self.successfulEntries(response) : 1
-            }
-            return tally
-        }
+        let (tally, seconds) = try await repeatRequest(make) { batch ? Self.successfulEntries($0) : 1 }
+        try? await deleteQueue(queue)
         return result(batch ? "send-batch" : "send", tally, seconds,
                       note: batch ? "SendMessageBatch 10 x \(options.bodySize) B" : "SendMessage \(options.bodySize) B")
     }
@@ -91,18 +81,25 @@ public final class BenchRunner: Sendable {
     /// Drains a prefilled queue with receive (10) + delete-batch pairs.
     func cycle() async throws -> BenchResult {
         let queue = try await createQueue("cycle")
-        defer { Task { [self] in try? await deleteQueue(queue) } }
         try await prefill(queue, count: options.messages)
         let consumed = Counter()
         let total = options.messages
-        let (tally, seconds) = try await timedWorkers(options.connections) { [self] _, connection, deadline in
+        // The last delete's time: workers still parked in a receive when the queue ran dry
+        // must not stretch the measurement.
+        let drainedAt = Mutex<ContinuousClock.Instant?>(nil)
+        let started = ContinuousClock.now
+        let (tally, elapsed) = try await timedWorkers(options.connections) { [self] _, connection, deadline in
             var tally = WorkerTally()
             while consumed.current < total && ContinuousClock.now < deadline {
                 guard let count = try await receiveAndDelete(queue, &connection, &tally) else { break }
-                consumed.add(count)
+                if count > 0 && consumed.add(count) + count >= total {
+                    drainedAt.withLock { $0 = $0 ?? ContinuousClock.now }
+                }
             }
             return tally
         }
+        let seconds = drainedAt.withLock { $0 }.map { Self.seconds(between: started, and: $0) } ?? elapsed
+        try? await deleteQueue(queue)
         return result("cycle", tally, seconds,
                       note: "receive 10 + DeleteMessageBatch, \(total) prefilled; latency per request")
     }
@@ -110,7 +107,6 @@ public final class BenchRunner: Sendable {
     /// Producers and consumers at once, half the connections each.
     func mixed() async throws -> [BenchResult] {
         let queue = try await createQueue("mixed")
-        defer { Task { [self] in try? await deleteQueue(queue) } }
         let producers = max(1, options.connections / 2)
         let body = String(repeating: "x", count: options.bodySize)
         let make: @Sendable () -> BenchRequest = { [target] in
@@ -136,6 +132,7 @@ public final class BenchRunner: Sendable {
             roles.withLock { $0[index] = tally }
             return tally
         }
+        try? await deleteQueue(queue)
         var sent = WorkerTally(), received = WorkerTally()
         for (index, tally) in roles.withLock({ $0 }) {
             if index < producers { sent.merge(tally) } else { received.merge(tally) }
@@ -147,9 +144,8 @@ public final class BenchRunner: Sendable {
     /// Time from a send to its receipt by a consumer already parked in a long poll.
     func longPoll() async throws -> BenchResult {
         let queue = try await createQueue("longpoll")
-        defer { Task { [self] in try? await deleteQueue(queue) } }
         let consumers = max(1, min(options.connections, 8))
-        let count = min(options.messages, 2_000)
+        let count = min(options.messages, 500)
         let received = Counter()
         let started = ContinuousClock.now
         let tally = try await withThrowingTaskGroup(of: WorkerTally.self) { group in
@@ -198,8 +194,21 @@ public final class BenchRunner: Sendable {
             return total
         }
         let seconds = Self.seconds(since: started)
+        try? await deleteQueue(queue)
         return result("longpoll", tally, seconds, connections: consumers,
                       note: "\(count) sends 10 ms apart; latency = send to receipt by a parked consumer")
+    }
+
+    /// Batch-sends `messages` messages into a new queue and leaves it there.
+    func fill() async throws -> BenchResult {
+        let queue = try await createQueue("fill")
+        let started = ContinuousClock.now
+        try await prefill(queue, count: options.messages)
+        var tally = WorkerTally()
+        tally.messages = options.messages
+        tally.requests = (options.messages + 9) / 10
+        return result("fill", tally, Self.seconds(since: started), connections: min(options.connections, 16),
+                      note: "queue \(queue) left in place")
     }
 
     /// Receive throughput over a standing backlog of each size: receives with VisibilityTimeout 0
@@ -212,15 +221,8 @@ public final class BenchRunner: Sendable {
             let make: @Sendable () -> BenchRequest = { [target] in
                 target.call(ReceiveMessageRequest(QueueUrl: queue, MaxNumberOfMessages: 10, VisibilityTimeout: 0))
             }
-            let (tally, seconds) = try await timedWorkers(options.connections) { _, connection, deadline in
-                var tally = WorkerTally()
-                var cache = SignedRequestCache(make)
-                while ContinuousClock.now < deadline {
-                    guard let response = try await Self.measure(&tally, { try await connection.send(cache.request()) })
-                    else { break }
-                    tally.messages += (try? decode(ReceiveMessageResponse.self, response))?.Messages?.count ?? 0
-                }
-                return tally
+            let (tally, seconds) = try await repeatRequest(make) {
+                (try? decode(ReceiveMessageResponse.self, $0))?.Messages?.count ?? 0
             }
             results.append(result("backlog-\(size)", tally, seconds,
                                   note: "receive 10 with VisibilityTimeout 0 over \(size) waiting messages"))

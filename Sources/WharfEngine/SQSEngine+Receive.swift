@@ -117,12 +117,17 @@ extension SQSEngine {
                 results[item.index] = .failure(.receiptHandleExpired(entries[item.index].ReceiptHandle))
             }
         }
+        return Self.batchResponse(ids: entries.map(\.Id), results)
+    }
+
+    /// Splits per-entry outcomes into a batch response's Successful and Failed lists.
+    private static func batchResponse(ids: [String], _ results: [Result<Void, SQSError>]) -> BatchIdResponse {
         var successful: [BatchResultEntry] = []
         var failed: [BatchResultErrorEntry] = []
-        for (entry, result) in zip(entries, results) {
+        for (id, result) in zip(ids, results) {
             switch result {
-            case .success: successful.append(BatchResultEntry(Id: entry.Id))
-            case .failure(let error): failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
+            case .success: successful.append(BatchResultEntry(Id: id))
+            case .failure(let error): failed.append(BatchResultErrorEntry(Id: id, error: error))
             }
         }
         return BatchIdResponse(Successful: successful, Failed: failed)
@@ -146,15 +151,7 @@ extension SQSEngine {
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
         let results = try await changeVisibility(queue, entries.map { ($0.ReceiptHandle, $0.VisibilityTimeout) })
-        var successful: [BatchResultEntry] = []
-        var failed: [BatchResultErrorEntry] = []
-        for (entry, result) in zip(entries, results) {
-            switch result {
-            case .success: successful.append(BatchResultEntry(Id: entry.Id))
-            case .failure(let error): failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
-            }
-        }
-        return BatchIdResponse(Successful: successful, Failed: failed)
+        return Self.batchResponse(ids: entries.map(\.Id), results)
     }
 
     /// Validates and applies visibility changes in one store transaction; one result per input.

@@ -6,7 +6,7 @@ import WharfBench
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load-test any SQS endpoint (AWS JSON 1.0, SigV4-signed) and print messages/s and latency percentiles.",
-        discussion: "Workloads: \(BenchRunner.workloads.joined(separator: ", ")), or all.")
+        discussion: "Workloads: \(BenchRunner.workloads.joined(separator: ", ")), or all; `fill` (not in all) leaves a queue of --messages messages behind.")
 
     @Argument(help: "Workloads to run, in order (default: all).") var workloads: [String] = []
     @Option(help: "SQS endpoint (http only).") var endpoint = "http://localhost:9324"
@@ -16,7 +16,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Keep-alive connections (workers).") var connections = 32
     @Option(help: "Seconds per timed workload.") var duration = 10.0
     @Option(help: "Message body size in bytes.") var bodySize = 100
-    @Option(help: "Messages prefilled for `cycle` (and sent by `longpoll`, at most 2000).") var messages = 100_000
+    @Option(help: "Messages prefilled for `cycle` (and sent by `longpoll`, at most 500).") var messages = 100_000
     @Option(help: "Comma-separated backlog sizes for `backlog`.") var backlog = "1000,1000000"
     @Option(help: "Path of the cheapest request for `health`.") var healthPath = "/health"
     @Option(help: "Event-loop threads of the load generator.") var threads = 2
