@@ -148,14 +148,19 @@ public struct ReceiveClaim: Sendable {
     /// returns the same messages and handles while none of them was received again or deleted.
     public var attemptId: String?
     public var attemptValidAfterMillis: Int64
+    /// At most this many messages of the queue may be in flight: the receive takes only the room
+    /// left, counted in the same transaction.
+    public var maxInFlight: Int
     public var nonce: UInt64
 
     public init(limit: Int, nowMillis: Int64, invisibleUntilMillis: Int64, expiredBeforeMillis: Int64,
                 order: ReceiveOrder = .oldestFirst, deadLetter: DeadLetterTarget? = nil, attemptId: String? = nil,
-                attemptValidAfterMillis: Int64 = 0, nonce: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+                attemptValidAfterMillis: Int64 = 0, maxInFlight: Int = .max,
+                nonce: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         self.limit = limit; self.nowMillis = nowMillis; self.invisibleUntilMillis = invisibleUntilMillis
         self.expiredBeforeMillis = expiredBeforeMillis; self.order = order; self.deadLetter = deadLetter
-        self.attemptId = attemptId; self.attemptValidAfterMillis = attemptValidAfterMillis; self.nonce = nonce
+        self.attemptId = attemptId; self.attemptValidAfterMillis = attemptValidAfterMillis
+        self.maxInFlight = maxInFlight; self.nonce = nonce
     }
 }
 
@@ -166,8 +171,12 @@ public struct ReceiveOutcome: Sendable {
     public var movedToDeadLetter: Int
     /// For `.fairByGroup`: the group served last, where the next receive should start after.
     public var lastGroup: String?
-    public init(claimed: [ClaimedMessage], movedToDeadLetter: Int = 0, lastGroup: String? = nil) {
+    /// The queue already had `maxInFlight` messages in flight: nothing was taken.
+    public var atInFlightLimit: Bool
+    public init(claimed: [ClaimedMessage], movedToDeadLetter: Int = 0, lastGroup: String? = nil,
+                atInFlightLimit: Bool = false) {
         self.claimed = claimed; self.movedToDeadLetter = movedToDeadLetter; self.lastGroup = lastGroup
+        self.atInFlightLimit = atInFlightLimit
     }
 }
 
@@ -238,8 +247,6 @@ public protocol MessageStore: Sendable {
     /// receive count already reached the dead-letter target's maximum is moved there instead,
     /// in the same transaction.
     func receive(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome
-    /// Messages received and still invisible at `nowMillis`, counted up to `limit`.
-    func inFlightCount(queueId: Int64, nowMillis: Int64, limit: Int) async throws -> Int
     /// Deletes messages. With `currentAt` set (FIFO), a handle deletes only while its receive
     /// is the latest and still invisible at that time.
     func delete(queueId: Int64, messages: [HandleReference], currentAt: Int64?) async throws -> [DeleteOutcome]

@@ -41,23 +41,25 @@ extension SQSEngine {
             let generation = waiters.generation(of: queue.id)
             let now = clock.nowMillis()
             let config = current.config
-            var claimed: [ClaimedMessage] = []
-            let room = try await inFlightRoom(current, shortPoll: wait == 0)
-            if room > 0 {
-                let visibility = request.VisibilityTimeout ?? config.visibilityTimeoutSeconds
-                let claim = ReceiveClaim(
-                    limit: min(limit, room), nowMillis: now, invisibleUntilMillis: now + Int64(visibility) * 1000,
-                    expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000,
-                    order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
-                    deadLetter: deadLetterTarget(of: current), attemptId: attemptId,
-                    attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis)
-                let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
-                if let group = outcome.lastGroup { fairCursors.withLock { $0[queue.id] = group } }
-                if outcome.movedToDeadLetter > 0, let target = claim.deadLetter {
-                    waiters.notify(queueId: target.queueId, count: outcome.movedToDeadLetter)
-                }
-                claimed = outcome.claimed
+            let visibility = request.VisibilityTimeout ?? config.visibilityTimeoutSeconds
+            let claim = ReceiveClaim(
+                limit: limit, nowMillis: now, invisibleUntilMillis: now + Int64(visibility) * 1000,
+                expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000,
+                order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
+                deadLetter: deadLetterTarget(of: current), attemptId: attemptId,
+                attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis,
+                maxInFlight: limits.maxInFlightMessages)
+            let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
+            // At the in-flight limit a standard queue's short poll fails; long polls and FIFO
+            // queues just find nothing (sqs-api.md §6.7).
+            if outcome.atInFlightLimit && wait == 0 && !fifo {
+                throw .overLimit("The maximum number of in flight messages (\(limits.maxInFlightMessages)) has been reached for queue \(queue.key.name).")
             }
+            if let group = outcome.lastGroup { fairCursors.withLock { $0[queue.id] = group } }
+            if outcome.movedToDeadLetter > 0, let target = claim.deadLetter {
+                waiters.notify(queueId: target.queueId, count: outcome.movedToDeadLetter)
+            }
+            let claimed = outcome.claimed
             if !claimed.isEmpty || now >= deadline || Task.isCancelled {
                 return ReceiveMessageResponse(Messages: claimed.map { view.message($0, queueId: queue.id) })
             }
@@ -71,20 +73,6 @@ extension SQSEngine {
 
     /// A FIFO receive attempt id replays within this window.
     static let receiveAttemptWindowMillis: Int64 = 5 * 60 * 1000
-
-    /// How many more messages may go in flight. At the limit a standard queue's short poll fails
-    /// with OverLimit; long polls and FIFO queues just find nothing (sqs-api.md §6.7).
-    private func inFlightRoom(_ queue: StoredQueue, shortPoll: Bool) async throws(SQSError) -> Int {
-        let max = limits.maxInFlightMessages
-        let inFlight = try await storage {
-            try await store.inFlightCount(queueId: queue.id, nowMillis: clock.nowMillis(), limit: max)
-        }
-        if inFlight < max { return max - inFlight }
-        if shortPoll && !queue.config.isFifo {
-            throw .overLimit("The maximum number of in flight messages (\(max)) has been reached for queue \(queue.key.name).")
-        }
-        return 0
-    }
 
     public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)

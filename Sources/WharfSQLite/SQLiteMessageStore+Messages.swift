@@ -42,15 +42,6 @@ extension SQLiteMessageStore {
         }
     }
 
-    public func inFlightCount(queueId: Int64, nowMillis: Int64, limit: Int) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM (SELECT 1 FROM messages
-                                      WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 LIMIT ?)
-                """), arguments: [queueId, nowMillis, limit]) ?? 0
-        }
-    }
-
     public func delete(queueId: Int64, messages: [HandleReference], currentAt: Int64?) async throws -> [DeleteOutcome] {
         try await committer.write { db in
             let statement = try db.cachedStatement(sql: "DELETE FROM messages WHERE seq = ? AND queue_id = ?")

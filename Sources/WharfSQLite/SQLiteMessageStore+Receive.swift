@@ -13,6 +13,15 @@ extension SQLiteMessageStore {
                let replayed = try Self.replayAttempt(db, queueId: queueId, attemptId: attemptId, claim: claim) {
                 return ReceiveOutcome(claimed: replayed)
             }
+            var claim = claim
+            if claim.maxInFlight != .max {
+                let inFlight = try Int.fetchOne(db.cachedStatement(sql: """
+                    SELECT COUNT(*) FROM (SELECT 1 FROM messages
+                                          WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 LIMIT ?)
+                    """), arguments: [queueId, claim.nowMillis, claim.maxInFlight]) ?? 0
+                if inFlight >= claim.maxInFlight { return ReceiveOutcome(claimed: [], atInFlightLimit: true) }
+                claim.limit = min(claim.limit, claim.maxInFlight - inFlight)
+            }
             var picker = MessagePicker(db: db, queueId: queueId, claim: claim)
             switch claim.order {
             case .oldestFirst: try picker.takeOldestFirst()
