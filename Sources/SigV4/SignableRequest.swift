@@ -15,11 +15,20 @@ public struct SignableRequest: Sendable {
 
     /// All values of a header, by case-insensitive name.
     func values(of name: String) -> [String] {
-        let lower = name.lowercased()
-        return headers.filter { $0.name.lowercased() == lower }.map(\.value)
+        headers.filter { Self.sameName($0.name, name) }.map(\.value)
     }
 
-    public func header(_ name: String) -> String? { values(of: name).first }
+    public func header(_ name: String) -> String? { headers.first { Self.sameName($0.name, name) }?.value }
+
+    /// Header names compare case-insensitively; they are ASCII tokens, so this needs no
+    /// lower-cased copies (it runs for every header of every request).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (a.utf8, b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { c, d in
+            c == d || (c | 0x20 == d | 0x20 && (0x61...0x7A).contains(c | 0x20))
+        }
+    }
 
     /// Query parameters, percent-decoded, in arrival order.
     var queryParameters: [(key: String, value: String)] {
