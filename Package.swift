@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "WharfProtocol", targets: ["WharfProtocol"]),
         .library(name: "WharfExpression", targets: ["WharfExpression"]),
+        .library(name: "WharfClient", targets: ["WharfClient"]),
+        .library(name: "WharfConsumer", targets: ["WharfConsumer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -24,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
@@ -72,6 +75,7 @@ let package = Package(
                 "WharfServer",
                 "WharfEngine",
                 "WharfBench",
+                "WharfCLI",
                 "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -88,10 +92,43 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Swift SQS client: all 23 operations over AWS JSON 1.0, SigV4 from the `SigV4` target.
+        .target(
+            name: "WharfClient",
+            dependencies: [
+                "SQSModel", "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The inbound connector: long-poll loop, activation condition, mapping, acknowledgement.
+        .target(name: "WharfConsumer", dependencies: ["SQSModel", "WharfExpression", "WharfClient"],
+                swiftSettings: strict),
+        // `wharf queue|send|receive|redrive|listen`: the client side of the command line.
+        .target(
+            name: "WharfCLI",
+            dependencies: [
+                "WharfConsumer", "SQSModel", "WharfExpression", "WharfClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "WharfClientTests", dependencies: ["WharfClient", "SQSModel", "SigV4"],
+                    swiftSettings: strict),
+        .testTarget(name: "WharfConsumerTests",
+                    dependencies: ["WharfConsumer", "WharfCLI", "SQSModel", "WharfExpression", "WharfClient",
+                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    swiftSettings: strict),
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfProtocol", "SQSModel",

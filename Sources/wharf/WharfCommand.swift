@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WharfCLI
 import WharfEngine
 import WharfServer
 
@@ -9,7 +10,7 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A durable message queue server that speaks the Amazon SQS API.",
-        subcommands: [Serve.self, Bench.self])
+        subcommands: [Serve.self, Bench.self] + WharfClientCommands.all)
 }
 
 struct Serve: AsyncParsableCommand {

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import WharfClient
+
+/// A `wharf serve` child process on a free loopback port with a throwaway data directory.
+final class WharfProcess: @unchecked Sendable {
+    let port: Int
+    let process: Process
+    let dataDir: URL
+
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    /// The server binary: `WHARF_BIN`, else the package's own debug build, found relative to
+    /// this file (Tests/WharfClientTests/ -> ../../.build/debug/wharf).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["WHARF_BIN"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/wharf").path
+    }
+
+    /// - Parameter environment: extra variables, e.g. WHARF_ACCESS_KEY_ID/WHARF_SECRET_ACCESS_KEY
+    ///   to make the server verify signatures.
+    init(environment: [String: String] = [:]) async throws {
+        let binary = Self.binary
+        try #require(FileManager.default.isExecutableFile(atPath: binary),
+                     "no wharf binary at \(binary): build it (swift build) or set WHARF_BIN")
+        port = Sockets.freePort()
+        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-client-\(UUID().uuidString)")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", String(port), "--data-dir", dataDir.path, "--log-level", "error"]
+        var env = ProcessInfo.processInfo.environment
+        for name in ["WHARF_ACCESS_KEY_ID", "WHARF_SECRET_ACCESS_KEY", "WHARF_CREDENTIALS_FILE"] { env[name] = nil }
+        process.environment = env.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await waitUntilReady(port: port, path: "/health", process: process)
+    }
+
+    func stop() async {
+        await terminate(process)
+        try? FileManager.default.removeItem(at: dataDir)
+    }
+
+    /// A client for this server with throwaway credentials (dev mode accepts any signature).
+    func client(_ configure: (inout SQSClientConfiguration) -> Void = { _ in }) -> SQSClient {
+        var configuration = SQSClientConfiguration(region: "us-east-1", endpoint: url,
+                                                   credentials: StaticCredentialsProvider(accessKeyId: "AKIDTEST", secretAccessKey: "test"))
+        configuration.environment = [:]
+        configure(&configuration)
+        return SQSClient(configuration: configuration)
+    }
+}
+
+/// Runs `body` against a fresh server and stops it afterwards, whatever happens.
+func withWharf<T>(environment: [String: String] = [:], _ body: (WharfProcess) async throws -> T) async throws -> T {
+    let server = try await WharfProcess(environment: environment)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// SIGTERM, then SIGKILL if the process has not exited within `gracePeriod` × 50 ms (3 s). Never blocks a thread of
+/// the cooperative pool (2 on a 2-core machine): waitUntilExit there can stall every test.
+func terminate(_ process: Process, gracePeriod: Int = 60) async {
+    guard process.isRunning else { return }
+    process.terminate()
+    for _ in 0..<gracePeriod where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    for _ in 0..<40 where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
+}
+
+func waitUntilReady(port: Int, path: String, process: Process) async throws {
+    for _ in 0..<200 {
+        if Sockets.getStatus(port: port, path: path) != nil { return }
+        try #require(process.isRunning, "server exited with status \(process.terminationStatus)")
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
+    Issue.record("server on port \(port) not ready after 10 s")
+    throw CancellationError()
+}
+
+/// The path of an executable on PATH, if any.
+func executableOnPath(_ name: String) -> String? {
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let path = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// A `moto_server` child process, to prove the client against an SQS that is not Wharf.
+final class MotoProcess: @unchecked Sendable {
+    let port: Int
+    let process: Process
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    init(binary: String) async throws {
+        port = Sockets.freePort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await waitUntilReady(port: port, path: "/moto-api/", process: process)
+    }
+
+    /// moto_server ignores SIGTERM; it keeps nothing worth a grace period.
+    func stop() async { await terminate(process, gracePeriod: 0) }
+}
