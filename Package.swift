@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "SQSModel", targets: ["SQSModel"]),
+        .library(name: "SQSDigest", targets: ["SQSDigest"]),
         .library(name: "WharfEngine", targets: ["WharfEngine"]),
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "WharfProtocol", targets: ["WharfProtocol"]),
@@ -31,12 +32,15 @@ let package = Package(
     targets: [
         // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
         .target(name: "SQSModel", swiftSettings: strict),
+        // The MD5s SQS puts on messages (and the FIFO content-based SHA-256): one implementation
+        // for the server, which computes them, and the client, which checks them.
+        .target(name: "SQSDigest", dependencies: ["SQSModel", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
         // SQS semantics over the MessageStore protocol: validation, visibility, long polling, MD5s.
         .target(
             name: "WharfEngine",
             dependencies: [
-                "SQSModel",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SQSModel", "SQSDigest",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -96,9 +100,8 @@ let package = Package(
         .target(
             name: "WharfClient",
             dependencies: [
-                "SQSModel", "SigV4",
+                "SQSModel", "SQSDigest", "SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -121,9 +124,9 @@ let package = Package(
         ),
         // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
-        .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel"]),
+        .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel", "SQSDigest"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
-        .testTarget(name: "WharfClientTests", dependencies: ["WharfClient", "SQSModel", "SigV4"],
+        .testTarget(name: "WharfClientTests", dependencies: ["WharfClient", "SQSModel", "SQSDigest", "SigV4"],
                     swiftSettings: strict),
         .testTarget(name: "WharfConsumerTests",
                     dependencies: ["WharfConsumer", "WharfCLI", "SQSModel", "WharfExpression", "WharfClient",

@@ -1,4 +1,5 @@
 import Foundation
+import SQSDigest
 import SQSModel
 
 // SendMessage and SendMessageBatch.

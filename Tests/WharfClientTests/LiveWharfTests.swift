@@ -1,4 +1,5 @@
 import Foundation
+import SQSDigest
 import SQSModel
 import Testing
 import WharfClient
@@ -47,7 +48,7 @@ import WharfClient
             ]
             // The client verifies MD5OfMessageBody and MD5OfMessageAttributes of each response.
             let sent = try await sqs.sendMessage(queueUrl: url, body: "first", attributes: attributes)
-            #expect(sent.MD5OfMessageAttributes == MessageChecksums.md5(ofAttributes: attributes))
+            #expect(sent.MD5OfMessageAttributes == MessageDigest.md5(ofAttributes: attributes))
             let batch = try await sqs.sendMessages(queueUrl: url, bodies: (0..<25).map { "body \($0)" })
             #expect(batch.successful.count == 25 && batch.failed.isEmpty)
 

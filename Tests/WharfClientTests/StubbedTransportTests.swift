@@ -1,4 +1,5 @@
 import Foundation
+import SQSDigest
 import SQSModel
 import Testing
 import WharfClient
@@ -104,22 +105,22 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
 @Suite struct ChecksumTests {
     /// sqs-api.md §5.4 and §5.5.
     @Test func digestsMatchTheSpecVectors() {
-        #expect(MessageChecksums.md5(ofBody: "Hello from SQS") == "c7a5a80bb4b8f56b68b7786e692e4a8b")
+        #expect(MessageDigest.md5(ofBody: "Hello from SQS") == "c7a5a80bb4b8f56b68b7786e692e4a8b")
         let worked: MessageAttributes = [
             "City": MessageAttributeValue(dataType: "String", stringValue: "Any City"),
             "Count": MessageAttributeValue(dataType: "Number.int", stringValue: "42"),
             "Blob": MessageAttributeValue(dataType: "Binary", binaryValue: Data([0, 1, 2])),
         ]
-        #expect(MessageChecksums.md5(ofAttributes: worked) == "27f137935bc9d60f824ed82d6a69fba1")
-        #expect(MessageChecksums.md5(ofAttributes: ["timestamp": MessageAttributeValue(dataType: "Number", stringValue: "1493147359900")])
+        #expect(MessageDigest.md5(ofAttributes: worked) == "27f137935bc9d60f824ed82d6a69fba1")
+        #expect(MessageDigest.md5(ofAttributes: ["timestamp": MessageAttributeValue(dataType: "Number", stringValue: "1493147359900")])
                 == "235c5c510d26fb653d073faed50ae77c")
         let three: MessageAttributes = [
             "General": MessageAttributeValue(dataType: "String", stringValue: "Kenobi"),
             "Hello": MessageAttributeValue(dataType: "String", stringValue: "There"),
             "Help.Me": MessageAttributeValue(dataType: "String", stringValue: "Me"),
         ]
-        #expect(MessageChecksums.md5(ofAttributes: three) == "4c360f3fdafd970e05fae2f149d997f5")
-        #expect(MessageChecksums.md5(ofAttributes: [:]) == nil)
+        #expect(MessageDigest.md5(ofAttributes: three) == "4c360f3fdafd970e05fae2f149d997f5")
+        #expect(MessageDigest.md5(ofAttributes: [:]) == nil)
     }
 
     @Test func wrongBodyDigestOnReceiveIsDetected() async throws {
@@ -130,7 +131,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
             try await stubClient(stub).receiveMessages(queueUrl: "http://127.0.0.1/0/q")
         }
         guard case .checksumMismatch(let mismatch) = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(mismatch == ChecksumMismatch(field: "MD5OfBody", id: "m-1", expected: MessageChecksums.md5(ofBody: "hello"),
+        #expect(mismatch == ChecksumMismatch(field: "MD5OfBody", id: "m-1", expected: MessageDigest.md5(ofBody: "hello"),
                                              received: "00000000000000000000000000000000"))
         // Not retried, and accepted when verification is off.
         #expect(stub.requests.count == 1)
@@ -139,7 +140,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
     }
 
     @Test func wrongDigestsOnSendAreDetected() async throws {
-        let goodBody = MessageChecksums.md5(ofBody: "hi")
+        let goodBody = MessageDigest.md5(ofBody: "hi")
         let stub = StubServer([
             .json(#"{"MD5OfMessageBody":"\#(goodBody)","MD5OfMessageAttributes":"ffffffffffffffffffffffffffffffff","MessageId":"m-2"}"#),
             .json(#"{"Successful":[{"Id":"0","MessageId":"m-3","MD5OfMessageBody":"ffffffffffffffffffffffffffffffff"}]}"#)])

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQSDigest
 import SQSModel
 import Testing
 import WharfEngine

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SQSModel
 
+
 /// The MD5 digests SQS returns, exactly as AWS computes them (sqs-api.md §5). SDKs for Java, Go
 /// and JavaScript verify them, so a single byte off breaks real clients.
 public enum MessageDigest {
