@@ -99,14 +99,21 @@ public final class SQSClient: Sendable {
         request.headers.add(name: "User-Agent", value: "wharf-client/1")
         request.body = .bytes(ByteBuffer(bytes: body))
         let deadline = TimeAmount.nanoseconds(Int64(timeout * 1_000_000_000))
+        let (httpClient, logger) = (self.httpClient, configuration.logger)
         do {
-            let response = try await httpClient.execute(request, timeout: deadline, logger: configuration.logger)
-            let bytes = try await response.body.collect(upTo: 64 << 20)
-            let data = Array(bytes.readableBytesView)
-            guard response.status == .ok else {
-                throw AWSJSON.error(status: Int(response.status.code), headers: response.headers, body: data)
+            // The whole exchange, body included, races a timer: the HTTP client's own deadline
+            // covers only part of it, and a long poll must never hang past its wait.
+            let (status, headers, data) = try await Self.within(seconds: timeout) { [request] in
+                let response = try await httpClient.execute(request, timeout: deadline, logger: logger)
+                let bytes = try await response.body.collect(upTo: 64 << 20)
+                return (response.status, response.headers, Array(bytes.readableBytesView))
+            }
+            guard status == .ok else {
+                throw AWSJSON.error(status: Int(status.code), headers: headers, body: data)
             }
             return data
+        } catch is TimedOut {
+            throw .timeout(seconds: timeout)
         } catch let error as SQSClientError {
             throw error
         } catch {
@@ -115,6 +122,22 @@ public final class SQSClient: Sendable {
     }
 
     /// What AsyncHTTPClient and NIO throw, as client errors.
+    private struct TimedOut: Error {}
+
+    /// Runs `work`, or throws `TimedOut` (cancelling it) if it takes longer than `seconds`.
+    private static func within<T: Sendable>(seconds: TimeInterval,
+                                            _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                throw TimedOut()
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
     static func classify(_ error: any Error, timeout: TimeInterval) -> SQSClientError {
         if error is CancellationError || Task.isCancelled { return .cancelled }
         if let httpError = error as? HTTPClientError {

@@ -234,7 +234,7 @@ struct ReceiveView {
 
         var attributes: MessageAttributes = [:]
         if !attributeFilters.isEmpty, let json = record.attributesJSON,
-           let stored = try? JSONDecoder().decode(MessageAttributes.self, from: json) {
+           let stored = try? StoredAttributes.decoder.decode(MessageAttributes.self, from: json) {
             attributes = stored.filter { wants($0.key) }
         }
         let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount,

@@ -127,7 +127,7 @@ extension SQSEngine {
         let md5OfSystem = MessageDigest.md5(ofAttributes: systemAttributes)
         let messageId = UUID().uuidString.lowercased()
         let delay = entry.DelaySeconds ?? config.delaySeconds
-        let attributesJSON: Data? = attributes.isEmpty ? nil : try? JSONEncoder().encode(attributes)
+        let attributesJSON: Data? = attributes.isEmpty ? nil : try? StoredAttributes.encoder.encode(attributes)
         let record = MessageRecord(
             messageId: messageId, body: body, md5OfBody: md5OfBody, attributesJSON: attributesJSON,
             traceHeader: systemAttributes["AWSTraceHeader"]?.StringValue ?? ctx.traceHeader,
@@ -186,4 +186,11 @@ enum BatchRules {
             }
         }
     }
+}
+
+/// How message attributes are stored: JSON of `MessageAttributes`, with one shared encoder and
+/// decoder (fixed options, safe to share) rather than a new one per message.
+enum StoredAttributes {
+    static let encoder = JSONEncoder()
+    static let decoder = JSONDecoder()
 }

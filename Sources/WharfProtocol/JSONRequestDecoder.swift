@@ -4,11 +4,14 @@ import SQSModel
 /// Decodes a JSON request body straight into the typed request and turns every
 /// `DecodingError` into the SQSError the JSON protocol answers with (sqs-api.md §1.2).
 enum JSONRequestDecoder {
+    /// Shared: a decoder with fixed options is safe to use from many requests at once.
+    static let sharedDecoder = JSONDecoder()
+
     static func decode<R: Decodable>(_ type: R.Type, from body: [UInt8]) throws(SQSError) -> R {
         // SDKs send `{}` for parameterless operations, but an empty body means the same thing.
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try sharedDecoder.decode(type, from: data)
         } catch let error as DecodingError {
             throw map(error)
         } catch {

@@ -80,10 +80,14 @@ extension WireCodec {
     }
 
     /// Fresh per call: JSONEncoder is a class and this module keeps no shared mutable state.
-    private static func jsonEncoder() -> JSONEncoder {
+    /// One encoder for every response: configuring a new one per request showed in profiles,
+    /// and an encoder whose options never change is safe to share.
+    private static let sharedJSONEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         // Queue URLs read better without `\/`, and both forms are valid JSON.
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
-    }
+    }()
+
+    private static func jsonEncoder() -> JSONEncoder { sharedJSONEncoder }
 }
