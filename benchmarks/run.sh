@@ -63,7 +63,7 @@ M="--endpoint http://127.0.0.1:$MOTO_PORT --health-path /moto-api/"
 run health send send-batch $M --connections 8 --duration "$MOTO_DURATION" --json "$OUT/moto-1.json"
 run cycle $M --connections 8 --messages "$MOTO_MESSAGES" --duration 60 --json "$OUT/moto-2.json"
 run mixed longpoll $M --connections 8 --duration "$MOTO_DURATION" --messages 100 --json "$OUT/moto-3.json"
-run backlog $M --connections 8 --duration "$MOTO_DURATION" --backlog 1000,10000 --json "$OUT/moto-4.json"
+run backlog $M --connections 2 --duration 5 --backlog 100,1000 --json "$OUT/moto-4.json"
 kill $MOTO_PID; wait $MOTO_PID 2>/dev/null || true; unset MOTO_PID
 
 python3 "$REPO/benchmarks/report.py" "$OUT" "$REPO/BENCHMARKS.md" "$MODE"
