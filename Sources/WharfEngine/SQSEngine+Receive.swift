@@ -49,7 +49,7 @@ extension SQSEngine {
                 order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
                 deadLetter: deadLetterTarget(of: current), attemptId: attemptId,
                 attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis,
-                maxInFlight: limits.maxInFlightMessages)
+                maxInFlight: limits.maxInFlightMessages, nonce: identifiers.next())
             let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
             // At the in-flight limit a standard queue's short poll fails; long polls and FIFO
             // queues just find nothing (sqs-api.md §6.7).

@@ -125,7 +125,7 @@ extension SQSEngine {
         let md5OfBody = MessageDigest.md5(ofBody: body)
         let md5OfAttributes = MessageDigest.md5(ofAttributes: attributes)
         let md5OfSystem = MessageDigest.md5(ofAttributes: systemAttributes)
-        let messageId = UUID().uuidString.lowercased()
+        let messageId = identifiers.uuid()
         let delay = entry.DelaySeconds ?? config.delaySeconds
         let attributesJSON: Data? = attributes.isEmpty ? nil : try? StoredAttributes.encoder.encode(attributes)
         let record = MessageRecord(

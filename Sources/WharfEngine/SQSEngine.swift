@@ -31,6 +31,8 @@ public final class SQSEngine: Sendable {
     let waiters: LongPollWaiters
     let logger: Logger
     let limits: EngineLimits
+    /// Message ids and receipt-handle nonces.
+    let identifiers = IdentifierGenerator()
     /// Per standard queue with message groups: the group served last, where the next receive's
     /// round-robin starts after. A fairness hint only; losing it on restart costs nothing.
     let fairCursors = Mutex<[Int64: String]>([:])

@@ -13,12 +13,14 @@ struct SQSResponder: HTTPResponder {
     let dispatcher: OperationDispatcher
     let configuration: ServerConfiguration
     let authenticator: Authenticator
+    /// Request ids (x-amzn-RequestId), generated without a system call per request.
+    let identifiers = IdentifierGenerator()
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
         if path == "/health" { return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
 
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = identifiers.uuid()
         let target = request.headers[Self.amzTarget]
         let contentType = request.headers[.contentType]
         let fallback = WireCodec.guessProtocol(target: target, contentType: contentType)
