@@ -2,11 +2,11 @@
 ListDeadLetterSourceQueues, and DLQ moves across a kill -9 (§3, §4.1, §6.5, §7.5)."""
 
 import json
-import time
 import uuid
 
 import pytest
 
+from redrive import arn_of, drain, drive_to_dlq, new_queue, rp
 from wharfutil import (
     counts, expect_error, make_client, queue_attrs, sys_attr_kwargs, unique_name,
 )
@@ -20,23 +20,6 @@ EXAMPLE_ATTRS = {
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
 
 
-def arn_of(sqs, url):
-    return queue_attrs(sqs, url, "QueueArn")["QueueArn"]
-
-
-def rp(target_arn, max_receive_count=1):
-    return json.dumps({"deadLetterTargetArn": target_arn, "maxReceiveCount": max_receive_count})
-
-
-def new_queue(sqs, fifo=False, **attrs):
-    name = unique_name("dlq") + (".fifo" if fifo else "")
-    a = {k: str(v) for k, v in attrs.items()}
-    if fifo:
-        a["FifoQueue"] = "true"
-        a.setdefault("ContentBasedDeduplication", "true")
-    return sqs.create_queue(QueueName=name, Attributes=a)["QueueUrl"]
-
-
 def pair(sqs, max_receive_count=1, fifo=False):
     """(source url, dlq url, source arn, dlq arn)"""
     dlq = new_queue(sqs, fifo=fifo)
@@ -45,26 +28,19 @@ def pair(sqs, max_receive_count=1, fifo=False):
     return src, dlq, arn_of(sqs, src), dlq_arn
 
 
-def drive_to_dlq(sqs, src, dlq, n, timeout=15.0):
-    """Receive from src with VisibilityTimeout=0 until all n messages sit in the DLQ."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if counts(sqs, src) == (0, 0, 0) and counts(sqs, dlq)[0] >= n:
-            return
-        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
-    raise AssertionError(f"messages not dead-lettered: src {counts(sqs, src)}, "
-                         f"dlq {counts(sqs, dlq)}")
-
-
-def drain(sqs, url, timeout=10.0, **kw):
-    """Receive (VisibilityTimeout 300) until two empty receives in a row."""
-    got, empties, deadline = [], 0, time.monotonic() + timeout
-    while empties < 2 and time.monotonic() < deadline:
-        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=300,
-                                   **kw).get("Messages", [])
-        empties = 0 if msgs else empties + 1
-        got += msgs
-    return got
+def assert_refused(sqs, policy, fifo=False, src=None):
+    """A RedrivePolicy is refused with InvalidParameterValue and leaves nothing behind: on
+    SetQueueAttributes the source keeps no policy, and on CreateQueue no queue is created."""
+    src = src or new_queue(sqs, fifo=fifo)
+    with expect_error("InvalidParameterValue", 400):
+        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": policy})
+    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
+    name = unique_name("refused") + (".fifo" if fifo else "")
+    attributes = {"RedrivePolicy": policy, **({"FifoQueue": "true"} if fifo else {})}
+    with expect_error("InvalidParameterValue", 400):
+        sqs.create_queue(QueueName=name, Attributes=attributes)
+    with expect_error("AWS.SimpleQueueService.NonExistentQueue", 400):
+        sqs.get_queue_url(QueueName=name)
 
 
 def missing_arn_like(arn):
@@ -102,40 +78,21 @@ def test_max_receive_count_bounds_accepted(sqs, mrc):
 @pytest.mark.parametrize("mrc", [0, 1001, -1, "abc", 1.5])
 def test_max_receive_count_out_of_range(sqs, mrc):
     """§6.5: maxReceiveCount 1..1000 → InvalidParameterValue ([U], chosen as in the spec)."""
-    dlq_arn = arn_of(sqs, new_queue(sqs))
-    name = unique_name("bad")
-    with expect_error("InvalidParameterValue", 400):
-        sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": rp(dlq_arn, mrc)})
-    with expect_error("AWS.SimpleQueueService.NonExistentQueue", 400):
-        sqs.get_queue_url(QueueName=name)
-    src = new_queue(sqs)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(dlq_arn, mrc)})
-    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
+    assert_refused(sqs, rp(arn_of(sqs, new_queue(sqs)), mrc))
 
 
 def test_redrive_target_must_exist(sqs):
     """Choice: a deadLetterTargetArn naming no queue → InvalidParameterValue (AWS: "Value … for
     parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")."""
     src = new_queue(sqs)
-    target = missing_arn_like(arn_of(sqs, src))
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(target, 3)})
-    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
-    name = unique_name("bad")
-    with expect_error("InvalidParameterValue", 400):
-        sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": rp(target, 3)})
-    with expect_error("AWS.SimpleQueueService.NonExistentQueue", 400):
-        sqs.get_queue_url(QueueName=name)
+    assert_refused(sqs, rp(missing_arn_like(arn_of(sqs, src)), 3), src=src)
 
 
 def test_redrive_target_deleted_queue(sqs):
     dlq = new_queue(sqs)
     dlq_arn = arn_of(sqs, dlq)
     sqs.delete_queue(QueueUrl=dlq)
-    src = new_queue(sqs)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(dlq_arn, 3)})
+    assert_refused(sqs, rp(dlq_arn, 3))
 
 
 @pytest.mark.parametrize("policy", [
@@ -148,21 +105,14 @@ def test_redrive_policy_malformed(sqs, policy):
     dlq_arn = arn_of(sqs, new_queue(sqs))
     if "%s" in policy:
         policy = policy % dlq_arn
-    src = new_queue(sqs)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": policy})
-    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
+    assert_refused(sqs, policy)
 
 
 @pytest.mark.parametrize("src_fifo,dlq_fifo", [(True, False), (False, True)],
                          ids=["fifo-source-standard-dlq", "standard-source-fifo-dlq"])
 def test_redrive_queue_types_must_match(sqs, src_fifo, dlq_fifo):
     """§3 [D]: DLQ type must match the source type. Choice: InvalidParameterValue."""
-    dlq_arn = arn_of(sqs, new_queue(sqs, fifo=dlq_fifo))
-    src = new_queue(sqs, fifo=src_fifo)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(dlq_arn, 2)})
-    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
+    assert_refused(sqs, rp(arn_of(sqs, new_queue(sqs, fifo=dlq_fifo)), 2), fifo=src_fifo)
 
 
 def test_redrive_fifo_to_fifo_accepted(sqs):
@@ -177,9 +127,7 @@ def test_redrive_target_in_other_region_rejected(sqs, client_for, protocol):
     eu_dlq = eu.create_queue(QueueName=unique_name("eu-dlq"))["QueueUrl"]
     eu_arn = arn_of(eu, eu_dlq)
     assert ":eu-west-1:" in eu_arn
-    src = new_queue(sqs)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(eu_arn, 2)})
+    assert_refused(sqs, rp(eu_arn, 2))
 
 
 def test_redrive_policy_empty_string_removes_it(sqs):
@@ -313,15 +261,7 @@ def test_redrive_allow_deny_all(sqs):
     Choice: a forbidden source gets InvalidParameterValue (RedrivePolicy invalid)."""
     dlq = new_queue(sqs, RedriveAllowPolicy=allow("denyAll"))
     dlq_arn = arn_of(sqs, dlq)
-    src = new_queue(sqs)
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": rp(dlq_arn, 3)})
-    assert "RedrivePolicy" not in queue_attrs(sqs, src, "All")
-    name = unique_name("denied")
-    with expect_error("InvalidParameterValue", 400):
-        sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": rp(dlq_arn, 3)})
-    with expect_error("AWS.SimpleQueueService.NonExistentQueue", 400):
-        sqs.get_queue_url(QueueName=name)
+    assert_refused(sqs, rp(dlq_arn, 3))
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq).get("queueUrls", []) == []
 
 
@@ -332,9 +272,7 @@ def test_redrive_allow_by_queue(sqs):
     sqs.set_queue_attributes(QueueUrl=dlq, Attributes={
         "RedriveAllowPolicy": allow("byQueue", [arn_of(sqs, allowed)])})
     sqs.set_queue_attributes(QueueUrl=allowed, Attributes={"RedrivePolicy": rp(dlq_arn, 3)})
-    with expect_error("InvalidParameterValue", 400):
-        sqs.set_queue_attributes(QueueUrl=other, Attributes={"RedrivePolicy": rp(dlq_arn, 3)})
-    assert "RedrivePolicy" not in queue_attrs(sqs, other, "All")
+    assert_refused(sqs, rp(dlq_arn, 3), src=other)
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [allowed]
 
 

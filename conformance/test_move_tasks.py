@@ -1,13 +1,14 @@
 """Message move tasks (DLQ redrive): StartMessageMoveTask, ListMessageMoveTasks,
 CancelMessageMoveTask, exactly-once moves and restarts (§2, §6.5, §7.6)."""
 
-import json
 import time
 from collections import Counter
 
 import pytest
 
-from wharfutil import counts, expect_error, make_client, now_ms, queue_attrs, unique_name
+from redrive import arn_of, drain, drive_to_dlq, rp
+from redrive import new_queue as shared_new_queue
+from wharfutil import counts, expect_error, make_client, now_ms, unique_name
 
 NOT_A_DLQ = "Source queue must be configured as a Dead Letter Queue."
 ALREADY_RUNNING = ("There is already a task running. Only one active task is allowed for a source "
@@ -18,26 +19,8 @@ BAD_HANDLE = "Value for parameter TaskHandle is invalid."
 FINAL = ("COMPLETED", "CANCELLED", "FAILED")
 
 
-def arn_of(sqs, url):
-    return queue_attrs(sqs, url, "QueueArn")["QueueArn"]
-
-
 def new_queue(sqs, **attrs):
-    return sqs.create_queue(QueueName=unique_name("mv"),
-                            Attributes={k: str(v) for k, v in attrs.items()})["QueueUrl"]
-
-
-def rp(target_arn, n=1):
-    return json.dumps({"deadLetterTargetArn": target_arn, "maxReceiveCount": n})
-
-
-def drive_to_dlq(sqs, src, dlq, n, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if counts(sqs, src) == (0, 0, 0) and counts(sqs, dlq)[0] >= n:
-            return
-        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
-    raise AssertionError(f"not dead-lettered: src {counts(sqs, src)}, dlq {counts(sqs, dlq)}")
+    return shared_new_queue(sqs, prefix="mv", **attrs)
 
 
 def fill(sqs, src, dlq, bodies):
@@ -64,13 +47,7 @@ def setup_dlq(sqs, n, sources=1):
 
 
 def drain_bodies(sqs, url, timeout=10.0):
-    got, empties, deadline = [], 0, time.monotonic() + timeout
-    while empties < 2 and time.monotonic() < deadline:
-        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                   VisibilityTimeout=300).get("Messages", [])
-        empties = 0 if msgs else empties + 1
-        got += [m["Body"] for m in msgs]
-    return got
+    return [m["Body"] for m in drain(sqs, url, timeout)]
 
 
 def tasks(sqs, source_arn, max_results=10):
