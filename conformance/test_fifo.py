@@ -558,21 +558,16 @@ def test_fifo_system_attributes(sqs, fifo):
 
 # ------------------------------------------------------------------------------- batches
 
-def test_batch_missing_group_id_is_request_level(sqs, fifo):
-    # §6.2 [A]
-    with expect_error("InvalidParameterValue", 400, message=NEED_GROUP):
+@pytest.mark.parametrize("missing,message", [("MessageGroupId", NEED_GROUP),
+                                             ("MessageDeduplicationId", NEED_DEDUP)],
+                         ids=["group-id", "dedup-id"])
+def test_batch_missing_id_is_request_level(sqs, fifo, missing, message):
+    # §6.2 [A]: one entry without the id fails the whole request, and nothing is sent.
+    incomplete = {"Id": "incomplete", "MessageBody": "b", "MessageGroupId": "g", "MessageDeduplicationId": "2"}
+    del incomplete[missing]
+    with expect_error("InvalidParameterValue", 400, message=message):
         sqs.send_message_batch(QueueUrl=fifo, Entries=[
-            {"Id": "ok", "MessageBody": "a", "MessageGroupId": "g", "MessageDeduplicationId": "1"},
-            {"Id": "nogroup", "MessageBody": "b", "MessageDeduplicationId": "2"}])
-    assert counts(sqs, fifo) == (0, 0, 0)
-
-
-def test_batch_missing_dedup_id_is_request_level(sqs, fifo):
-    # §6.2 [A]
-    with expect_error("InvalidParameterValue", 400, message=NEED_DEDUP):
-        sqs.send_message_batch(QueueUrl=fifo, Entries=[
-            {"Id": "ok", "MessageBody": "a", "MessageGroupId": "g", "MessageDeduplicationId": "1"},
-            {"Id": "nodedup", "MessageBody": "b", "MessageGroupId": "g"}])
+            {"Id": "ok", "MessageBody": "a", "MessageGroupId": "g", "MessageDeduplicationId": "1"}, incomplete])
     assert counts(sqs, fifo) == (0, 0, 0)
 
 
