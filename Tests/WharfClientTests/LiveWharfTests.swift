@@ -3,6 +3,7 @@ import SQSDigest
 import SQSModel
 import Testing
 import WharfClient
+import WharfTestSupport
 
 /// Every operation against a live `wharf serve`.
 @Suite struct LiveWharfTests {

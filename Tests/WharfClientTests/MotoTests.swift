@@ -2,6 +2,7 @@ import Foundation
 import SQSModel
 import Testing
 import WharfClient
+import WharfTestSupport
 
 /// The client against moto_server, an SQS emulator that is not Wharf.
 @Suite(.enabled(if: executableOnPath("moto_server") != nil, "moto_server is not installed"))

@@ -2,6 +2,7 @@ import Foundation
 import SQSModel
 import Testing
 @testable import WharfClient
+import WharfTestSupport
 
 @Suite struct SigningTests {
     /// The client's own request pipeline (JSON encoding, headers, SigV4) reproduces botocore's

@@ -4,6 +4,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import WharfTestSupport
 
 /// A scripted HTTP server on loopback: each request takes the next action of the script (the
 /// last one repeats). Connections are handled one at a time and closed after each request, so

@@ -3,6 +3,7 @@ import SQSDigest
 import SQSModel
 import Testing
 import WharfClient
+import WharfTestSupport
 
 /// A client aimed at a stub, with fast retries.
 func stubClient(_ stub: StubServer, _ configure: (inout SQSClientConfiguration) -> Void = { _ in }) -> SQSClient {

@@ -10,6 +10,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import WharfTestSupport
 
 /// End to end against a live `wharf serve`.
 @Suite(.serialized) struct LiveConsumerTests {
@@ -237,7 +238,7 @@ import Darwin
     /// `listen`: WHARF_CLI_BIN, else this package's wharfcli-dev or wharf.
     @Test func killedListenerProcessLosesNothing() async throws {
         let candidates = [ProcessInfo.processInfo.environment["WHARF_CLI_BIN"],
-                          LiveWharf.buildProduct("wharfcli-dev"), LiveWharf.buildProduct("wharf")].compactMap { $0 }
+                          WharfProcess.buildProduct("wharfcli-dev"), WharfProcess.buildProduct("wharf")].compactMap { $0 }
         guard let cli = candidates.first(where: { supportsListen($0) }) else {
             Issue.record("no CLI binary with `listen` among \(candidates)")
             return

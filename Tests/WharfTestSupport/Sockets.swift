@@ -9,10 +9,10 @@ let streamSocket = SOCK_STREAM
 let noSignal: Int32 = 0
 #endif
 
-/// Plain loopback sockets for test servers: no dependency on SwiftNIO in the tests.
-enum Sockets {
+/// Plain loopback sockets for test servers and probes: no SwiftNIO in the tests.
+public enum Sockets {
     /// A socket listening on 127.0.0.1 at a port the kernel chose.
-    static func makeListener() -> (fd: Int32, port: Int) {
+    public static func makeListener() -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, streamSocket, 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -32,13 +32,13 @@ enum Sockets {
     }
 
     /// A port nothing listens on (right now).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let (fd, port) = makeListener()
         close(fd)
         return port
     }
 
-    static func dial(port: Int) -> Int32? {
+    public static func dial(port: Int) -> Int32? {
         let fd = socket(AF_INET, streamSocket, 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -53,7 +53,7 @@ enum Sockets {
         return fd
     }
 
-    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+    public static func write(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, noSignal) }
@@ -63,7 +63,7 @@ enum Sockets {
     }
 
     /// Reads one HTTP request or response head plus its Content-Length body.
-    static func readMessage(_ fd: Int32) -> String? {
+    public static func readMessage(_ fd: Int32) -> String? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         var expected: Int?
@@ -82,7 +82,7 @@ enum Sockets {
     }
 
     /// The status code of `GET path`, or nil if nothing answers.
-    static func getStatus(port: Int, path: String) -> Int? {
+    public static func getStatus(port: Int, path: String) -> Int? {
         guard let fd = dial(port: port) else { return nil }
         defer { close(fd) }
         write(fd, Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8))

@@ -1,30 +1,45 @@
 import Foundation
-import Testing
 import WharfClient
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Why a test server could not be started.
+public struct TestServerError: Error, CustomStringConvertible {
+    public var description: String
+}
 
 /// A `wharf serve` child process on a free loopback port with a throwaway data directory.
-final class WharfProcess: @unchecked Sendable {
-    let port: Int
-    let process: Process
-    let dataDir: URL
+public final class WharfProcess: @unchecked Sendable {
+    public let port: Int
+    public let process: Process
+    public let dataDir: URL
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    /// The server binary: `WHARF_BIN`, else the package's own debug build, found relative to
-    /// this file (Tests/WharfClientTests/ -> ../../.build/debug/wharf).
-    static var binary: String {
+    /// The server binary: `WHARF_BIN`, else the package's own debug build.
+    public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["WHARF_BIN"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/wharf").path
+        return buildProduct("wharf")
+    }
+
+    /// A product of the package's debug build, found relative to this file
+    /// (Tests/WharfTestSupport/ -> ../../.build/debug/<name>).
+    public static func buildProduct(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// - Parameter environment: extra variables, e.g. WHARF_ACCESS_KEY_ID/WHARF_SECRET_ACCESS_KEY
     ///   to make the server verify signatures.
-    init(environment: [String: String] = [:]) async throws {
+    public init(environment: [String: String] = [:]) async throws {
         let binary = Self.binary
-        try #require(FileManager.default.isExecutableFile(atPath: binary),
-                     "no wharf binary at \(binary): build it (swift build) or set WHARF_BIN")
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestServerError(description: "no wharf binary at \(binary): build it (swift build) or set WHARF_BIN")
+        }
         port = Sockets.freePort()
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-client-\(UUID().uuidString)")
         process = Process()
@@ -38,13 +53,13 @@ final class WharfProcess: @unchecked Sendable {
         try await waitUntilReady(port: port, path: "/health", process: process)
     }
 
-    func stop() async {
+    public func stop() async {
         await terminate(process)
         try? FileManager.default.removeItem(at: dataDir)
     }
 
     /// A client for this server with throwaway credentials (dev mode accepts any signature).
-    func client(_ configure: (inout SQSClientConfiguration) -> Void = { _ in }) -> SQSClient {
+    public func client(_ configure: (inout SQSClientConfiguration) -> Void = { _ in }) -> SQSClient {
         var configuration = SQSClientConfiguration(region: "us-east-1", endpoint: url,
                                                    credentials: StaticCredentialsProvider(accessKeyId: "AKIDTEST", secretAccessKey: "test"))
         configuration.environment = [:]
@@ -54,7 +69,7 @@ final class WharfProcess: @unchecked Sendable {
 }
 
 /// Runs `body` against a fresh server and stops it afterwards, whatever happens.
-func withWharf<T>(environment: [String: String] = [:], _ body: (WharfProcess) async throws -> T) async throws -> T {
+public func withWharf<T>(environment: [String: String] = [:], _ body: (WharfProcess) async throws -> T) async throws -> T {
     let server = try await WharfProcess(environment: environment)
     do {
         let result = try await body(server)
@@ -68,7 +83,7 @@ func withWharf<T>(environment: [String: String] = [:], _ body: (WharfProcess) as
 
 /// SIGTERM, then SIGKILL if the process has not exited within `gracePeriod` × 50 ms (3 s). Never blocks a thread of
 /// the cooperative pool (2 on a 2-core machine): waitUntilExit there can stall every test.
-func terminate(_ process: Process, gracePeriod: Int = 60) async {
+public func terminate(_ process: Process, gracePeriod: Int = 60) async {
     guard process.isRunning else { return }
     process.terminate()
     for _ in 0..<gracePeriod where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
@@ -76,18 +91,20 @@ func terminate(_ process: Process, gracePeriod: Int = 60) async {
     for _ in 0..<40 where process.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
 }
 
-func waitUntilReady(port: Int, path: String, process: Process) async throws {
+public func waitUntilReady(port: Int, path: String, process: Process) async throws {
     for _ in 0..<200 {
         if Sockets.getStatus(port: port, path: path) != nil { return }
-        try #require(process.isRunning, "server exited with status \(process.terminationStatus)")
+        guard process.isRunning else {
+            throw TestServerError(description: "server exited with status \(process.terminationStatus)")
+        }
         try await Task.sleep(nanoseconds: 50_000_000)
     }
-    Issue.record("server on port \(port) not ready after 10 s")
-    throw CancellationError()
+    await terminate(process)
+    throw TestServerError(description: "server on port \(port) not ready after 10 s")
 }
 
 /// The path of an executable on PATH, if any.
-func executableOnPath(_ name: String) -> String? {
+public func executableOnPath(_ name: String) -> String? {
     for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
         let path = "\(directory)/\(name)"
         if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -96,12 +113,12 @@ func executableOnPath(_ name: String) -> String? {
 }
 
 /// A `moto_server` child process, to prove the client against an SQS that is not Wharf.
-final class MotoProcess: @unchecked Sendable {
-    let port: Int
-    let process: Process
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+public final class MotoProcess: @unchecked Sendable {
+    public let port: Int
+    public let process: Process
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    init(binary: String) async throws {
+    public init(binary: String) async throws {
         port = Sockets.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -113,5 +130,5 @@ final class MotoProcess: @unchecked Sendable {
     }
 
     /// moto_server ignores SIGTERM; it keeps nothing worth a grace period.
-    func stop() async { await terminate(process, gracePeriod: 0) }
+    public func stop() async { await terminate(process, gracePeriod: 0) }
 }
