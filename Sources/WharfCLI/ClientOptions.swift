@@ -96,6 +96,20 @@ func keyValues(_ pairs: [String], option: String) throws -> [String: String] {
     return result
 }
 
+/// A map as `{"<name>": {...}}` JSON, or as sorted `key=value` lines.
+func printMap(_ name: String, _ map: [String: String], json: Bool) throws {
+    if json { return printLine(try jsonText([name: map])) }
+    for key in map.keys.sorted() { printLine("\(key)=\(map[key]!)") }
+}
+
+extension ClientOptions {
+    /// The client these options describe, and the URL of a queue given by name or URL.
+    func clientAndQueue(_ queue: String) async throws -> (SQSClient, String) {
+        let client = try makeClient()
+        return (client, try await resolveQueue(queue, client: client))
+    }
+}
+
 /// A queue given by name or URL, as a URL.
 func resolveQueue(_ queue: String, client: SQSClient) async throws -> String {
     queue.contains("://") ? queue : try await client.queueUrl(named: queue)

@@ -21,8 +21,7 @@ public struct SendCommand: AsyncParsableCommand {
     @Option(help: "DelaySeconds, 0...900.") var delay: Int?
 
     public func run() async throws {
-        let client = try options.makeClient()
-        let queueURL = try await resolveQueue(queue, client: client)
+        let (client, queueURL) = try await options.clientAndQueue(queue)
         let attributes = try keyValues(self.attributes, option: "--attribute")
             .mapValues { MessageAttributeValue(dataType: "String", stringValue: $0) }
         let messageAttributes = attributes.isEmpty ? nil : attributes
@@ -93,8 +92,7 @@ public struct ReceiveCommand: AsyncParsableCommand {
 
     public func run() async throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        let client = try options.makeClient()
-        let queueURL = try await resolveQueue(queue, client: client)
+        let (client, queueURL) = try await options.clientAndQueue(queue)
         var messages: [Message] = []
         while messages.count < count {
             let batch = try await client.receiveMessages(

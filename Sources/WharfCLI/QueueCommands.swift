@@ -61,8 +61,8 @@ public struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "Queue name or URL.") var queue: String
 
         func run() async throws {
-            let client = try options.makeClient()
-            try await client.deleteQueue(queueUrl: try await resolveQueue(queue, client: client))
+            let (client, url) = try await options.clientAndQueue(queue)
+            try await client.deleteQueue(queueUrl: url)
         }
     }
 
@@ -72,8 +72,8 @@ public struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "Queue name or URL.") var queue: String
 
         func run() async throws {
-            let client = try options.makeClient()
-            try await client.purgeQueue(PurgeQueueRequest(QueueUrl: try await resolveQueue(queue, client: client)))
+            let (client, url) = try await options.clientAndQueue(queue)
+            try await client.purgeQueue(PurgeQueueRequest(QueueUrl: url))
         }
     }
 
@@ -88,11 +88,10 @@ public struct QueueCommand: AsyncParsableCommand {
             @Argument(help: "Attribute names (default All).") var names: [String] = []
 
             func run() async throws {
-                let client = try options.makeClient()
+                let (client, url) = try await options.clientAndQueue(queue)
                 let attributes = try await client.queueAttributes(
-                    queueUrl: try await resolveQueue(queue, client: client), names: names.isEmpty ? ["All"] : names)
-                if options.json { printLine(try jsonText(["Attributes": attributes])); return }
-                for key in attributes.keys.sorted() { printLine("\(key)=\(attributes[key]!)") }
+                    queueUrl: url, names: names.isEmpty ? ["All"] : names)
+                try printMap("Attributes", attributes, json: options.json)
             }
         }
 
@@ -103,9 +102,9 @@ public struct QueueCommand: AsyncParsableCommand {
             @Argument(help: "name=value pairs.") var pairs: [String]
 
             func run() async throws {
-                let client = try options.makeClient()
+                let (client, url) = try await options.clientAndQueue(queue)
                 try await client.setQueueAttributes(SetQueueAttributesRequest(
-                    QueueUrl: try await resolveQueue(queue, client: client), Attributes: try keyValues(pairs, option: "attribute")))
+                    QueueUrl: url, Attributes: try keyValues(pairs, option: "attribute")))
             }
         }
     }
@@ -121,11 +120,10 @@ public struct QueueCommand: AsyncParsableCommand {
             @Argument(help: "Queue name or URL.") var queue: String
 
             func run() async throws {
-                let client = try options.makeClient()
+                let (client, url) = try await options.clientAndQueue(queue)
                 let tags = try await client.listQueueTags(ListQueueTagsRequest(
-                    QueueUrl: try await resolveQueue(queue, client: client))).Tags ?? [:]
-                if options.json { printLine(try jsonText(["Tags": tags])); return }
-                for key in tags.keys.sorted() { printLine("\(key)=\(tags[key]!)") }
+                    QueueUrl: url)).Tags ?? [:]
+                try printMap("Tags", tags, json: options.json)
             }
         }
 
@@ -136,9 +134,9 @@ public struct QueueCommand: AsyncParsableCommand {
             @Argument(help: "key=value pairs.") var pairs: [String]
 
             func run() async throws {
-                let client = try options.makeClient()
+                let (client, url) = try await options.clientAndQueue(queue)
                 try await client.tagQueue(TagQueueRequest(
-                    QueueUrl: try await resolveQueue(queue, client: client), Tags: try keyValues(pairs, option: "tag")))
+                    QueueUrl: url, Tags: try keyValues(pairs, option: "tag")))
             }
         }
 
@@ -149,9 +147,9 @@ public struct QueueCommand: AsyncParsableCommand {
             @Argument(help: "Tag keys.") var keys: [String]
 
             func run() async throws {
-                let client = try options.makeClient()
+                let (client, url) = try await options.clientAndQueue(queue)
                 try await client.untagQueue(UntagQueueRequest(
-                    QueueUrl: try await resolveQueue(queue, client: client), TagKeys: keys))
+                    QueueUrl: url, TagKeys: keys))
             }
         }
     }
