@@ -82,6 +82,7 @@ let package = Package(
                 "WharfCLI",
                 "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -7,7 +7,8 @@ enum JSONRequestDecoder {
     /// Shared: a decoder with fixed options is safe to use from many requests at once.
     static let sharedDecoder = JSONDecoder()
 
-    static func decode<R: Decodable>(_ type: R.Type, from body: [UInt8]) throws(SQSError) -> R {
+    static func decode<R: SQSRequest>(_ type: R.Type, from body: [UInt8]) throws(SQSError) -> R {
+        if let request = JSONFastPath.decode(type, from: body) { return request }
         // SDKs send `{}` for parameterless operations, but an empty body means the same thing.
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do {

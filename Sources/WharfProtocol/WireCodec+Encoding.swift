@@ -11,16 +11,21 @@ extension WireCodec {
                                               in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
         switch wireProtocol {
         case .json:
-            let body: Data
-            do {
-                body = try jsonEncoder().encode(response)
-            } catch {
-                // Only non-finite floats can fail, and SQS responses have none.
-                return encode(error: .internalError("Could not encode the response."), in: .json, requestId: requestId)
+            let body: [UInt8]
+            if let fast = JSONFastResponses.body(for: response) {
+                body = fast
+            } else {
+                do {
+                    body = [UInt8](try jsonEncoder().encode(response))
+                } catch {
+                    // Only non-finite floats can fail, and SQS responses have none.
+                    return encode(error: .internalError("Could not encode the response."), in: .json,
+                                  requestId: requestId)
+                }
             }
             return EncodedResponse(status: 200, headers: [("Content-Type", jsonContentType),
                                                           ("x-amzn-RequestId", requestId)],
-                                   body: [UInt8](body))
+                                   body: body)
         case .query:
             var xml = XMLWriter()
             xml.raw("<?xml version=\"1.0\"?>")

@@ -55,15 +55,20 @@ final class GroupCommitter: Sendable {
             do {
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
+                        // Prepared once per connection: GRDB's inSavepoint compiled both
+                        // statements again for every job.
+                        let begin = try db.cachedStatement(sql: "SAVEPOINT job")
+                        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT job")
+                        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job")
                         for (index, job) in jobs.enumerated() {
+                            try begin.execute()
                             do {
-                                try db.inSavepoint {
-                                    try job.run(db)
-                                    return .commit
-                                }
+                                try job.run(db)
                             } catch {
                                 failures[index] = error
+                                try rollback.execute()
                             }
+                            try release.execute()
                         }
                         return .commit
                     }

@@ -63,6 +63,30 @@ struct FairQueueAndLimitTests {
         #expect(try await h.receive(url, max: 10).count == 1)
     }
 
+    // The store counts in-flight messages only when the invisible ones (in flight or delayed)
+    // could reach the limit; both sides of that shortcut must give the exact answer.
+    @Test func inFlightLimitIsExactAroundTheCountingShortcut() async throws {
+        let h = try await Harness(limits: EngineLimits(maxInFlightMessages: 12))
+        let url = try await h.createQueue("edge")
+        for i in 0..<5 { try await h.send(url, "delayed-\(i)", delay: 60) }
+        for i in 0..<30 { try await h.send(url, "m\(i)") }
+        // Five delayed messages are invisible but not in flight: a full receive still fits.
+        #expect(try await h.receive(url, max: 10).count == 10)
+        // Ten in flight: two more fit.
+        #expect(try await h.receive(url, max: 10).count == 2)
+        await expectSQSError("OverLimit", status: 403) { _ = try await h.receive(url) }
+    }
+
+    @Test func inFlightLimitLeavesRoomForWhatIsLeft() async throws {
+        let h = try await Harness(limits: EngineLimits(maxInFlightMessages: 12))
+        let url = try await h.createQueue("room")
+        for i in 0..<30 { try await h.send(url, "m\(i)") }
+        #expect(try await h.receive(url, max: 2).count == 2)
+        // 2 in flight + 10 = 12: exactly at the limit, no counting needed.
+        #expect(try await h.receive(url, max: 10).count == 10)
+        await expectSQSError("OverLimit", status: 403) { _ = try await h.receive(url) }
+    }
+
     @Test func fifoQueuesAtTheLimitReturnNothingWithoutAnError() async throws {
         let h = try await Harness(limits: EngineLimits(maxInFlightMessages: 1))
         let url = try await h.createQueue("busy.fifo", ["FifoQueue": "true"])
