@@ -14,5 +14,6 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let operation = SQSOperation.allCases[Int(first) % SQSOperation.allCases.count]
     exercise(method: "POST", target: "AmazonSQS.\(operation.rawValue)", contentType: "application/x-amz-json-1.0",
              query: nil, body: Array(bytes.dropFirst()))
+    checkFastPathAgreement(operation: operation, body: Array(bytes.dropFirst()))
     return 0
 }
