@@ -60,19 +60,25 @@ extension JSONFastReader {
     }
 
     mutating func sendMessageBatch() -> SendMessageBatchRequest? {
-        var queueUrl: String?
-        var entries: [SendMessageBatchRequestEntry]?
-        let ok = object { reader, key in
-            switch key {
-            case "QueueUrl": return assign(&queueUrl, reader.string())
-            case "Entries": return assign(&entries, reader.array { $0.sendEntry() })
-            default: return false
-            }
-        }
-        guard ok else { return nil }
+        guard let (queueUrl, entries) = batch({ $0.sendEntry() }) else { return nil }
         var request = SendMessageBatchRequest(QueueUrl: queueUrl, Entries: [])
         request.Entries = entries
         return request
+    }
+
+    /// The shape every batch request shares: `QueueUrl` and `Entries`, both optional here
+    /// (the engine words a missing queue or an empty batch).
+    private mutating func batch<Entry>(_ entry: (inout JSONFastReader) -> Entry?) -> (String?, [Entry]?)? {
+        var queueUrl: String?
+        var entries: [Entry]?
+        let ok = object { reader, key in
+            switch key {
+            case "QueueUrl": return assign(&queueUrl, reader.string())
+            case "Entries": return assign(&entries, reader.array(entry))
+            default: return false
+            }
+        }
+        return ok ? (queueUrl, entries) : nil
     }
 
     private mutating func sendEntry() -> SendMessageBatchRequestEntry? {
@@ -161,16 +167,7 @@ extension JSONFastReader {
     }
 
     mutating func deleteMessageBatch() -> DeleteMessageBatchRequest? {
-        var queueUrl: String?
-        var entries: [DeleteMessageBatchRequestEntry]?
-        let ok = object { reader, key in
-            switch key {
-            case "QueueUrl": return assign(&queueUrl, reader.string())
-            case "Entries": return assign(&entries, reader.array { $0.deleteEntry() })
-            default: return false
-            }
-        }
-        guard ok else { return nil }
+        guard let (queueUrl, entries) = batch({ $0.deleteEntry() }) else { return nil }
         var request = DeleteMessageBatchRequest(QueueUrl: queueUrl, Entries: [])
         request.Entries = entries
         return request

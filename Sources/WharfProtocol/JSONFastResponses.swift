@@ -31,35 +31,33 @@ extension JSONFastWriter {
     }
 
     mutating func write(_ r: SendMessageBatchResponse) {
-        beginObject()
-        key("Successful")
-        beginArray()
-        for entry in r.Successful {
-            beginObject()
-            member("Id", entry.Id)
-            member("MessageId", entry.MessageId)
-            member("MD5OfMessageBody", entry.MD5OfMessageBody)
-            member("MD5OfMessageAttributes", entry.MD5OfMessageAttributes)
-            member("MD5OfMessageSystemAttributes", entry.MD5OfMessageSystemAttributes)
-            member("SequenceNumber", entry.SequenceNumber)
-            endObject()
+        batch(r.Successful, failed: r.Failed) { json, entry in
+            json.member("Id", entry.Id)
+            json.member("MessageId", entry.MessageId)
+            json.member("MD5OfMessageBody", entry.MD5OfMessageBody)
+            json.member("MD5OfMessageAttributes", entry.MD5OfMessageAttributes)
+            json.member("MD5OfMessageSystemAttributes", entry.MD5OfMessageSystemAttributes)
+            json.member("SequenceNumber", entry.SequenceNumber)
         }
-        endArray()
-        failed(r.Failed)
-        endObject()
     }
 
     mutating func write(_ r: BatchIdResponse) {
+        batch(r.Successful, failed: r.Failed) { json, entry in json.member("Id", entry.Id) }
+    }
+
+    /// `{"Successful":[{...}],"Failed":[...]}`, each successful entry's members written by `members`.
+    private mutating func batch<Entry>(_ successful: [Entry], failed: [BatchResultErrorEntry]?,
+                                       members: (inout JSONFastWriter, Entry) -> Void) {
         beginObject()
         key("Successful")
         beginArray()
-        for entry in r.Successful {
+        for entry in successful {
             beginObject()
-            member("Id", entry.Id)
+            members(&self, entry)
             endObject()
         }
         endArray()
-        failed(r.Failed)
+        self.failed(failed)
         endObject()
     }
 
