@@ -48,7 +48,8 @@ let package = Package(
         // The embedded durable store: SQLite through GRDB, WAL + synchronous=FULL, group commit.
         .target(
             name: "WharfSQLite",
-            dependencies: ["WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WharfEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // SigV4: canonical request, signing and verification; one implementation for both sides.

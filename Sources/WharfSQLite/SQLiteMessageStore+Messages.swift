@@ -49,9 +49,19 @@ extension SQLiteMessageStore {
                     continue
                 }
                 let m = message.record
-                try insert.execute(arguments: [queueId, m.messageId, m.body, m.md5OfBody, m.attributesJSON, m.traceHeader,
-                                               m.senderId, m.groupId, m.deduplicationId, m.sentAtMillis,
-                                               message.visibleAtMillis])
+                var row = RawStatement(insert, in: db)
+                row.bind(queueId)
+                row.bind(m.messageId)
+                row.bind(m.body)
+                row.bind(m.md5OfBody)
+                row.bind(m.attributesJSON)
+                row.bind(m.traceHeader)
+                row.bind(m.senderId)
+                row.bind(m.groupId)
+                row.bind(m.deduplicationId)
+                row.bind(m.sentAtMillis)
+                row.bind(message.visibleAtMillis)
+                try row.execute()
                 let seq = db.lastInsertedRowID
                 if let key = message.deduplication {
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO dedup VALUES (?, ?, ?, ?, ?, ?)")
@@ -71,7 +81,10 @@ extension SQLiteMessageStore {
                     guard let state = try Self.receiveState(db, queueId: queueId, seq: ref.seq) else { return .gone }
                     if !state.isCurrent(ref, at: currentAt) { return .expired }
                 }
-                try statement.execute(arguments: [ref.seq, queueId])
+                var delete = RawStatement(statement, in: db)
+                delete.bind(ref.seq)
+                delete.bind(queueId)
+                try delete.execute()
                 return db.changesCount > 0 ? .deleted : .gone
             }
         }

@@ -227,11 +227,16 @@ struct MessagePicker {
             movedToDeadLetter += 1
             return
         }
-        try db.cachedStatement(sql: """
+        var update = RawStatement(try db.cachedStatement(sql: """
             UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
                    first_receive_at = COALESCE(first_receive_at, ?), received_at = ?
             WHERE seq = ?
-            """).execute(arguments: [claim.invisibleUntilMillis, claim.nowMillis, claim.nowMillis, seq])
+            """), in: db)
+        update.bind(claim.invisibleUntilMillis)
+        update.bind(claim.nowMillis)
+        update.bind(claim.nowMillis)
+        update.bind(seq)
+        try update.execute()
         claimed.append(SQLiteMessageStore.claimedMessage(row, receiveCount: receiveCount + 1, now: claim.nowMillis,
                                                          nonce: claim.nonce))
     }
