@@ -153,16 +153,7 @@ extension JSONFastReader {
     }
 
     mutating func deleteMessage() -> DeleteMessageRequest? {
-        var queueUrl: String?
-        var handle: String?
-        let ok = object { reader, key in
-            switch key {
-            case "QueueUrl": return assign(&queueUrl, reader.string())
-            case "ReceiptHandle": return assign(&handle, reader.string())
-            default: return false
-            }
-        }
-        guard ok, let handle else { return nil }
+        guard let (queueUrl, handle) = stringPair("QueueUrl", "ReceiptHandle"), let handle else { return nil }
         return DeleteMessageRequest(QueueUrl: queueUrl, ReceiptHandle: handle)
     }
 
@@ -174,16 +165,21 @@ extension JSONFastReader {
     }
 
     private mutating func deleteEntry() -> DeleteMessageBatchRequestEntry? {
-        var id: String?
-        var handle: String?
+        guard let (id, handle) = stringPair("Id", "ReceiptHandle"), let id, let handle else { return nil }
+        return DeleteMessageBatchRequestEntry(Id: id, ReceiptHandle: handle)
+    }
+
+    /// An object of at most two string members, `first` and `second`.
+    private mutating func stringPair(_ first: String, _ second: String) -> (String?, String?)? {
+        var a: String?
+        var b: String?
         let ok = object { reader, key in
             switch key {
-            case "Id": return assign(&id, reader.string())
-            case "ReceiptHandle": return assign(&handle, reader.string())
+            case first: return assign(&a, reader.string())
+            case second: return assign(&b, reader.string())
             default: return false
             }
         }
-        guard ok, let id, let handle else { return nil }
-        return DeleteMessageBatchRequestEntry(Id: id, ReceiptHandle: handle)
+        return ok ? (a, b) : nil
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import SQSModel
 
-/// The hot responses, written member for member as their Codable conformances would
-/// (WharfProtocolTests compares both).
+/// The hot responses, with the members their Codable conformances write (WharfProtocolTests
+/// reads them back with JSONDecoder). Flat result entries share their member lists with the
+/// XML writer (ResultMembers.swift).
 enum JSONFastResponses {
     /// The body, or nil for a response that goes through `JSONEncoder`.
     static func body(for response: some SQSResponse) -> [UInt8]? {
@@ -22,27 +23,16 @@ enum JSONFastResponses {
 extension JSONFastWriter {
     mutating func write(_ r: SendMessageResponse) {
         beginObject()
-        member("MD5OfMessageBody", r.MD5OfMessageBody)
-        member("MD5OfMessageAttributes", r.MD5OfMessageAttributes)
-        member("MD5OfMessageSystemAttributes", r.MD5OfMessageSystemAttributes)
-        member("MessageId", r.MessageId)
-        member("SequenceNumber", r.SequenceNumber)
+        r.writeMembers(to: &self)
         endObject()
     }
 
     mutating func write(_ r: SendMessageBatchResponse) {
-        batch(r.Successful, failed: r.Failed) { json, entry in
-            json.member("Id", entry.Id)
-            json.member("MessageId", entry.MessageId)
-            json.member("MD5OfMessageBody", entry.MD5OfMessageBody)
-            json.member("MD5OfMessageAttributes", entry.MD5OfMessageAttributes)
-            json.member("MD5OfMessageSystemAttributes", entry.MD5OfMessageSystemAttributes)
-            json.member("SequenceNumber", entry.SequenceNumber)
-        }
+        batch(r.Successful, failed: r.Failed) { json, entry in entry.writeMembers(to: &json) }
     }
 
     mutating func write(_ r: BatchIdResponse) {
-        batch(r.Successful, failed: r.Failed) { json, entry in json.member("Id", entry.Id) }
+        batch(r.Successful, failed: r.Failed) { json, entry in entry.writeMembers(to: &json) }
     }
 
     /// `{"Successful":[{...}],"Failed":[...]}`, each successful entry's members written by `members`.
@@ -67,10 +57,7 @@ extension JSONFastWriter {
         beginArray()
         for entry in entries {
             beginObject()
-            member("Id", entry.Id)
-            member("SenderFault", entry.SenderFault)
-            member("Code", entry.Code)
-            member("Message", entry.Message)
+            entry.writeMembers(to: &self)
             endObject()
         }
         endArray()

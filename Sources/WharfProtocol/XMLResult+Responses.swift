@@ -28,25 +28,14 @@ extension ListQueueTagsResponse: XMLResult {
 }
 
 extension SendMessageResponse: XMLResult {
-    func writeXML(to xml: inout XMLWriter, operation: SQSOperation) {
-        xml.element("MessageId", MessageId)
-        xml.element("MD5OfMessageBody", MD5OfMessageBody)
-        xml.element("MD5OfMessageAttributes", MD5OfMessageAttributes)
-        xml.element("MD5OfMessageSystemAttributes", MD5OfMessageSystemAttributes)
-        xml.element("SequenceNumber", SequenceNumber)
-    }
+    func writeXML(to xml: inout XMLWriter, operation: SQSOperation) { writeMembers(to: &xml) }
 }
 
 extension SendMessageBatchResponse: XMLResult {
     func writeXML(to xml: inout XMLWriter, operation: SQSOperation) {
         for s in Successful {
             xml.open("SendMessageBatchResultEntry")
-            xml.element("Id", s.Id)
-            xml.element("MessageId", s.MessageId)
-            xml.element("MD5OfMessageBody", s.MD5OfMessageBody)
-            xml.element("MD5OfMessageAttributes", s.MD5OfMessageAttributes)
-            xml.element("MD5OfMessageSystemAttributes", s.MD5OfMessageSystemAttributes)
-            xml.element("SequenceNumber", s.SequenceNumber)
+            s.writeMembers(to: &xml)
             xml.close("SendMessageBatchResultEntry")
         }
         xml.failures(Failed)
@@ -60,7 +49,7 @@ extension BatchIdResponse: XMLResult {
             ? "ChangeMessageVisibilityBatchResultEntry" : "DeleteMessageBatchResultEntry"
         for s in Successful {
             xml.open(entry)
-            xml.element("Id", s.Id)
+            s.writeMembers(to: &xml)
             xml.close(entry)
         }
         xml.failures(Failed)

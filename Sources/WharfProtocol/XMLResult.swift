@@ -40,10 +40,7 @@ extension XMLWriter {
     mutating func failures(_ failed: [BatchResultErrorEntry]?) {
         for f in failed ?? [] {
             open("BatchResultErrorEntry")
-            element("Id", f.Id)
-            element("SenderFault", f.SenderFault ? "true" : "false")
-            element("Code", f.Code)
-            element("Message", f.Message)
+            f.writeMembers(to: &self)
             close("BatchResultErrorEntry")
         }
     }
