@@ -8,7 +8,8 @@ import SQSModel
 public enum MessageDigest {
     /// `MD5OfMessageBody` / `MD5OfBody`: MD5 of the body's UTF-8 bytes as received.
     public static func md5(ofBody body: String) -> String {
-        hex(Insecure.MD5.hash(data: Array(body.utf8)))
+        var body = body
+        return body.withUTF8 { hex(Insecure.MD5.hash(data: UnsafeRawBufferPointer($0))) }
     }
 
     /// The content-based FIFO deduplication id: SHA-256 of the body, hex.
@@ -52,14 +53,17 @@ public enum MessageDigest {
         hasher.update(data: bytes)
     }
 
-    private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+    private static func hex<D: Digest>(_ digest: D) -> String {
+        // Straight into the string's storage: every message sent computes one.
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                for (index, byte) in bytes.enumerated() {
+                    let high = byte >> 4, low = byte & 0x0f
+                    out[2 * index] = high < 10 ? 48 + high : 87 + high
+                    out[2 * index + 1] = low < 10 ? 48 + low : 87 + low
+                }
+                return bytes.count * 2
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

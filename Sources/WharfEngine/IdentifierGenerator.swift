@@ -22,20 +22,25 @@ public final class IdentifierGenerator: Sendable {
         // Version 4 in the high word's bits 12-15, variant 10 in the low word's top bits.
         let a = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
         let b = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
-        let digits = Array("0123456789abcdef".utf8)
-        // Positions of the 32 hex digits around the dashes at 8, 13, 18 and 23.
-        var position = 0
-        for (word, shiftStart) in [(a, 60), (b, 60)] {
-            var shift = shiftStart
-            while shift >= 0 {
-                if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
-                bytes[position] = digits[Int((word >> UInt64(shift)) & 0xF)]
-                position += 1
-                shift -= 4
+        // Written straight into the string's storage: this runs for every message sent.
+        return String(unsafeUninitializedCapacity: 36) { bytes in
+            var position = 0
+            for word in [a, b] {
+                var shift = 60
+                while shift >= 0 {
+                    // Dashes at 8, 13, 18 and 23 around the 32 hex digits.
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        bytes[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    let digit = UInt8((word >> UInt64(shift)) & 0xF)
+                    bytes[position] = digit < 10 ? 48 + digit : 87 + digit
+                    position += 1
+                    shift -= 4
+                }
             }
+            return 36
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -8,6 +8,11 @@ enum MessageRules {
 
     /// XML 1.0 `Char`: what SQS accepts in bodies and string attribute values.
     static func hasOnlyValidCharacters(_ text: String) -> Bool {
+        // Most bodies are plain ASCII: a byte check settles them; others are decoded as scalars.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 >= 0x20 && $0 < 0x80 || $0 == 0x9 || $0 == 0xA || $0 == 0xD }
+        }
+        if ascii == true { return true }
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: continue

@@ -19,7 +19,9 @@ public struct QueueKey: Hashable, Sendable, CustomStringConvertible {
 public struct StoredQueue: Sendable, Equatable {
     public var id: Int64
     public var key: QueueKey
-    public var attributes: [String: String]
+    public var attributes: [String: String] { didSet { config = QueueConfig(attributes) } }
+    /// Parsed once per change of `attributes`: sends and receives read it on every message.
+    public private(set) var config: QueueConfig
     public var tags: [String: String]
     public var createdAtMillis: Int64
     public var modifiedAtMillis: Int64
@@ -28,11 +30,10 @@ public struct StoredQueue: Sendable, Equatable {
     public init(id: Int64, key: QueueKey, attributes: [String: String], tags: [String: String],
                 createdAtMillis: Int64, modifiedAtMillis: Int64, lastPurgeMillis: Int64?) {
         self.id = id; self.key = key; self.attributes = attributes; self.tags = tags
+        config = QueueConfig(attributes)
         self.createdAtMillis = createdAtMillis; self.modifiedAtMillis = modifiedAtMillis
         self.lastPurgeMillis = lastPurgeMillis
     }
-
-    public var config: QueueConfig { QueueConfig(attributes) }
 }
 
 /// What a message carries from its send to every receive. Everything a receive returns is

@@ -3,9 +3,32 @@ import SQSModel
 
 /// The effective settings of a queue: the attributes the user set, over AWS's defaults.
 public struct QueueConfig: Sendable, Equatable {
-    public var attributes: [String: String]
+    public let attributes: [String: String]
+    public let delaySeconds: Int
+    public let maximumMessageSize: Int
+    public let retentionSeconds: Int
+    public let receiveWaitSeconds: Int
+    public let visibilityTimeoutSeconds: Int
+    public let isFifo: Bool
+    public let contentBasedDeduplication: Bool
+    /// `DeduplicationScope=messageGroup`: deduplication ids are per group, not per queue.
+    public let deduplicatesPerGroup: Bool
 
-    public init(_ attributes: [String: String]) { self.attributes = attributes }
+    public init(_ attributes: [String: String]) {
+        self.attributes = attributes
+        let fifo = attributes["FifoQueue"] == "true"
+        let defaults = fifo ? Self.fifoDefaults : Self.defaults
+        func value(_ name: String) -> String? { attributes[name] ?? defaults[name] }
+        func int(_ name: String) -> Int { Int(value(name) ?? "") ?? 0 }
+        isFifo = fifo
+        delaySeconds = int("DelaySeconds")
+        maximumMessageSize = int("MaximumMessageSize")
+        retentionSeconds = int("MessageRetentionPeriod")
+        receiveWaitSeconds = int("ReceiveMessageWaitTimeSeconds")
+        visibilityTimeoutSeconds = int("VisibilityTimeout")
+        contentBasedDeduplication = value("ContentBasedDeduplication") == "true"
+        deduplicatesPerGroup = value("DeduplicationScope") == "messageGroup"
+    }
 
     /// Defaults a fresh standard queue reports (sqs-api.md §3).
     public static let defaults: [String: String] = [
@@ -29,17 +52,6 @@ public struct QueueConfig: Sendable, Equatable {
 
     public func value(_ name: String) -> String? { attributes[name] ?? effectiveDefaults[name] }
 
-    private func int(_ name: String) -> Int { Int(value(name) ?? "") ?? 0 }
-
-    public var delaySeconds: Int { int("DelaySeconds") }
-    public var maximumMessageSize: Int { int("MaximumMessageSize") }
-    public var retentionSeconds: Int { int("MessageRetentionPeriod") }
-    public var receiveWaitSeconds: Int { int("ReceiveMessageWaitTimeSeconds") }
-    public var visibilityTimeoutSeconds: Int { int("VisibilityTimeout") }
-    public var isFifo: Bool { attributes["FifoQueue"] == "true" }
-    public var contentBasedDeduplication: Bool { value("ContentBasedDeduplication") == "true" }
-    /// `DeduplicationScope=messageGroup`: deduplication ids are per group, not per queue.
-    public var deduplicatesPerGroup: Bool { value("DeduplicationScope") == "messageGroup" }
     public var redrivePolicy: RedrivePolicy? { attributes["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) } }
 }
 
