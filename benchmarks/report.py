@@ -38,7 +38,10 @@ def cpu():
 
 mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+# Only code counts: the results, the notes and this report are what a run writes.
+dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                        ":!BENCHMARKS.md", ":!benchmarks/results", ":!benchmarks/NOTES.md"],
+                       capture_output=True, text=True).stdout.strip()
 
 
 def fmt(value, digits=0):
