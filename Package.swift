@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -60,7 +62,8 @@ let package = Package(
         ),
         // AWS JSON 1.0 and Query/XML: bytes <-> SQSModel values, errors in both envelopes.
         .target(name: "WharfProtocol", dependencies: ["SQSModel"], swiftSettings: strict),
-        // The Hummingbird application: routing, protocol detection, request context, lifecycle.
+        // The HTTP server: Hummingbird's listener, TLS and lifecycle; requests served from a NIO
+        // channel handler (SQSChannelHandler); protocol detection, authentication, dispatch.
         .target(
             name: "WharfServer",
             dependencies: [
@@ -70,6 +73,10 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

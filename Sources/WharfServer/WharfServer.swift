@@ -44,15 +44,16 @@ public enum WharfServer {
         }
     }
 
-    /// The Hummingbird application for an engine; tests drive it without a socket.
+    /// The Hummingbird application for an engine. Sockets are served by SQSChannelHandler; the
+    /// responder is there for Hummingbird's in-process test client (no socket).
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
                                        logger: Logger) throws -> some ApplicationProtocol {
-        let responder = SQSResponder(
+        let service = SQSService(
             dispatcher: OperationDispatcher(engine: engine), configuration: configuration,
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
         return Application(
-            responder: responder,
-            server: try serverBuilder(configuration),
+            responder: SQSResponder(service: service),
+            server: try serverBuilder(configuration, service: service),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { channel in
@@ -61,15 +62,11 @@ public enum WharfServer {
             logger: logger)
     }
 
-    /// HTTP/1.1, wrapped in TLS when a certificate and key are configured.
-    static func serverBuilder(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
+    /// HTTP/1.1 served by SQSChannelHandler, wrapped in TLS when a certificate and key are
+    /// configured. Hummingbird's own responder closure is not used on this path.
+    static func serverBuilder(_ configuration: ServerConfiguration, service: SQSService) throws -> HTTPServerBuilder {
         let counter = ConnectionLimiter.Counter(limit: configuration.maxConnections)
-        let http = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionLimiter(counter: counter)],
-            idleTimeout: .seconds(configuration.idleTimeoutSeconds),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderFieldSize,
-                                            maxHeaderListSize: configuration.maxHeaderListSize,
-                                            maxHeaderFieldCount: configuration.maxHeaderFieldCount)))
+        let http = HTTPServerBuilder { _ in SQSChildChannel(service: service, connections: counter) }
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             return http
         }

@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import SigV4
+import SQSModel
+import WharfEngine
+import WharfProtocol
+
+/// The one HTTP entry point: SQS does not route on paths (sqs-api.md §1.1), so every request
+/// but the health check goes through protocol detection, then the dispatcher. Works on whole
+/// requests in HTTPTypes form; SQSChannelHandler feeds it from the socket, SQSResponder from
+/// Hummingbird's in-process test client.
+struct SQSService: Sendable {
+    let dispatcher: OperationDispatcher
+    let configuration: ServerConfiguration
+    let authenticator: Authenticator
+    /// Request ids (x-amzn-RequestId), generated without a system call per request.
+    let identifiers = IdentifierGenerator()
+
+    struct Reply: Sendable {
+        var head: HTTPResponse
+        var body: ByteBuffer
+    }
+
+    /// `body` is nil when it was over `configuration.maxBodyBytes` (declared or received).
+    func respond(to head: HTTPRequest, body: ByteBuffer?) async -> Reply {
+        let (path, query) = RequestTarget.split(head.path ?? "/")
+        if path == "/health" { return Reply(head: HTTPResponse(status: .ok), body: ByteBuffer(string: "ok\n")) }
+
+        let requestId = identifiers.uuid()
+        let target = head.headerFields[Self.amzTarget]
+        let contentType = head.headerFields[.contentType]
+        let fallback = WireCodec.guessProtocol(target: target, contentType: contentType)
+        let method = head.method.rawValue
+        // `/<account>/<queue>`: the queue may come from the path instead of a QueueUrl.
+        let segments = path.split(separator: "/")
+        let pathQueue = segments.count == 2 ? (account: String(segments[0]), name: String(segments[1])) : nil
+
+        guard let body else {
+            return Self.reply(WireCodec.encode(
+                error: SQSError(shape: "RequestEntityTooLarge", httpStatus: 413,
+                                message: "Request body must be at most \(configuration.maxBodyBytes) bytes.",
+                                modeled: false),
+                in: fallback, requestId: requestId))
+        }
+
+        let bodyBytes = Array(body.readableBytesView)
+        // Authenticate before parsing: an unsigned caller learns nothing about the request.
+        let host = head.authority ?? "\(configuration.host):\(configuration.port)"
+        // Signatures cover the raw path, query, headers (Host included) and body bytes.
+        var headers = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
+        headers.append((name: "host", value: host))
+        let signable = SignableRequest(method: method, path: path, query: query, headers: headers,
+                                       body: bodyBytes)
+        let now = dispatcher.engine.clock.nowMillis() / 1000
+        let caller: Authenticator.Caller
+        switch Result(catching: { () throws(SQSError) in try authenticator.authenticate(signable, nowSeconds: now) }) {
+        case .success(let authenticated): caller = authenticated
+        case .failure(let error):
+            return Self.reply(WireCodec.encode(error: error, in: fallback, requestId: requestId))
+        }
+
+        let call: WireCall
+        do {
+            call = try WireCodec.parse(method: method, target: target, contentType: contentType,
+                                       queryString: query, body: bodyBytes)
+        } catch let error as SQSError {
+            var error = error
+            if error.shape == "MissingAction", pathQueue != nil {
+                // What real SQS answers a bare GET of a queue URL.
+                error = SQSError(shape: "UnknownOperationException", httpStatus: 404,
+                                 message: "An unknown operation was requested.", modeled: false)
+            }
+            return Self.reply(WireCodec.encode(error: error, in: fallback, requestId: requestId))
+        } catch {
+            return Self.reply(WireCodec.encode(error: .internalError("We encountered an internal error. Please try again."),
+                                               in: fallback, requestId: requestId))
+        }
+        if pathQueue != nil, !call.operation.isQueueScoped {
+            return Self.reply(WireCodec.encode(error: .invalidAction(call.operation.rawValue),
+                                                  in: call.wireProtocol, requestId: requestId))
+        }
+
+        var ctx = CallContext(
+            accountId: caller.accountId,
+            region: caller.region ?? configuration.defaultRegion,
+            endpoint: configuration.publicURL ?? "\(configuration.usesTLS ? "https" : "http")://\(host)",
+            senderId: caller.accessKeyId ?? caller.accountId,
+            traceHeader: head.headerFields[Self.traceId],
+            pathQueue: pathQueue)
+        ctx.secureTransport = configuration.usesTLS
+        return Self.reply(await dispatcher.dispatch(call, ctx, requestId: requestId))
+    }
+
+    static let amzTarget = HTTPField.Name("X-Amz-Target")!
+    static let traceId = HTTPField.Name("X-Amzn-Trace-Id")!
+
+    static func reply(_ encoded: EncodedResponse) -> Reply {
+        var fields = HTTPFields()
+        for (name, value) in encoded.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Reply(head: HTTPResponse(status: HTTPResponse.Status(code: encoded.status), headerFields: fields),
+                     body: ByteBuffer(bytes: encoded.body))
+    }
+}
+
+/// A request target split as Hummingbird's `URI` did for origin-form targets: the path up to
+/// `?` (raw, not percent-decoded, as SigV4 signs it) and the query up to `#`. An absolute-form
+/// target's scheme and authority are skipped.
+enum RequestTarget {
+    static func split(_ target: String) -> (path: String, query: String?) {
+        var rest = Substring(target)
+        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest[(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)...]
+        }
+        guard let mark = rest.firstIndex(of: "?") else { return (rest.isEmpty ? "/" : String(rest), nil) }
+        let path = rest[..<mark]
+        let query = rest[rest.index(after: mark)...].prefix { $0 != "#" }
+        return (path.isEmpty ? "/" : String(path), String(query))
+    }
+}
