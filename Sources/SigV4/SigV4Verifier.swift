@@ -67,11 +67,13 @@ public struct SigV4Verifier: Sendable {
     /// Who the request says it is — the credential of its Authorization header or presigned
     /// query — without checking anything else: what dev mode goes by.
     public static func claimedIdentity(_ request: SignableRequest) -> (accessKeyId: String, scope: SigV4.Scope)? {
-        var credential: String?
+        var credential: Substring?
         if let authorization = request.header("authorization"), let start = index(after: "Credential=", in: authorization) {
-            credential = String(authorization[start...].prefix { $0 != "," && $0 != " " })
+            // Bytes, not Characters: this runs for every request in dev mode.
+            let rest = authorization[start...]
+            credential = rest[..<(rest.utf8.firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") } ?? rest.endIndex)]
         } else {
-            credential = request.queryParameters.first { $0.key == "X-Amz-Credential" }?.value
+            credential = request.queryParameters.first { $0.key == "X-Amz-Credential" }.map { Substring($0.value) }
         }
         return credential.flatMap { try? parseCredential($0) }.map { ($0.0, $0.1) }
     }
@@ -144,8 +146,10 @@ public struct SigV4Verifier: Sendable {
                       expiresSeconds: expires)
     }
 
-    static func parseCredential(_ credential: String) throws(SigV4Failure) -> (String, SigV4.Scope) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    static func parseCredential<Text: StringProtocol>(_ credential: Text) throws(SigV4Failure) -> (String, SigV4.Scope) {
+        // Split on the byte: `/` is ASCII, and Character-wise splitting showed in profiles.
+        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         guard parts.count == 5, !parts[0].isEmpty, parts[4] == "aws4_request", parts[1].count == 8,
               !parts[2].isEmpty, !parts[3].isEmpty else {
             throw .incompleteSignature("Credential should be scoped to a valid region, service and date: '\(credential)'.")
