@@ -39,7 +39,9 @@ public enum AmzDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+    /// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01; the server's
+    /// HTTP `Date` header uses it too.
+    public static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
