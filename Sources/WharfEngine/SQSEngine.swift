@@ -61,16 +61,17 @@ public final class SQSEngine: Sendable {
     func resolveQueue(_ queueUrl: String?, _ ctx: CallContext, for operation: SQSOperation) throws(SQSError) -> StoredQueue {
         let key: QueueKey
         if let queueUrl {
+            // Bytes, not Characters (grapheme breaking showed in profiles): `/` and `?` are ASCII.
             var path = Substring(queueUrl)
             if let afterScheme = Self.index(afterSchemeOf: path) {
                 path = path[afterScheme...]
-                path = path.firstIndex(of: "/").map { path[$0...] } ?? ""
+                path = path.utf8.firstIndex(of: UInt8(ascii: "/")).map { path[$0...] } ?? ""
             }
-            if let query = path.firstIndex(of: "?") { path = path[..<query] }
-            let segments = path.split(separator: "/")
+            if let query = path.utf8.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
+            let segments = path.utf8.split(separator: UInt8(ascii: "/"))
             guard segments.count >= 2 else { throw .invalidAddress(queueUrl) }
-            key = QueueKey(account: String(segments[segments.count - 2]), region: ctx.region,
-                           name: String(segments[segments.count - 1]))
+            key = QueueKey(account: String(Substring(segments[segments.count - 2])), region: ctx.region,
+                           name: String(Substring(segments[segments.count - 1])))
         } else if let pathQueue = ctx.pathQueue {
             key = QueueKey(account: pathQueue.account, region: ctx.region, name: pathQueue.name)
         } else {

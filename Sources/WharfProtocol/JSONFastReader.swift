@@ -90,15 +90,18 @@ struct JSONFastReader {
     mutating func string() -> String? {
         guard consume(0x22) else { return nil }
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x22 {
-                let value = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return value
+                // Plain ASCII cannot be invalid: skip the (generic, slower) validating init.
+                return ascii ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
             }
             if byte == 0x5C { return escapedString(prefix: bytes[start..<index]) }
             if byte < 0x20 { return nil }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         return nil
