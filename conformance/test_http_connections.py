@@ -106,3 +106,24 @@ def test_replies_carry_length_and_a_current_date(server):
     date = email.utils.parsedate_to_datetime(r.headers["Date"])
     assert abs(date.timestamp() - time.time()) < 5
     assert r.headers["Date"].endswith(" GMT")
+
+
+def test_idle_connections_are_closed_but_long_polls_are_not(tmp_path):
+    from wharfutil import WharfServer
+    server = WharfServer(tmp_path / "idle", tmp_path / "idle.log", extra_args=["--idle-timeout", "1"]).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as idle:
+            started = time.monotonic()
+            assert closed_by_server(idle, timeout=10)
+            assert 0.5 < time.monotonic() - started < 5
+        name = unique_name("idle")
+        url = json_call(server.endpoint, "CreateQueue", {"QueueName": name}).json()["QueueUrl"]
+        with socket.create_connection(("127.0.0.1", server.port)) as polling:
+            # A 3-second long poll outlasts the 1-second idle timeout and still gets its answer.
+            polling.sendall(json_request("ReceiveMessage", '{"QueueUrl": "%s", "WaitTimeSeconds": 3}' % url))
+            started = time.monotonic()
+            [(status, _, body)], _ = read_replies(polling, 1, timeout=10)
+            assert status == "HTTP/1.1 200 OK" and body == b"{}"
+            assert time.monotonic() - started > 2.5
+    finally:
+        server.stop()

@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import SigV4
 import SQSModel
 import WharfEngine
@@ -8,8 +8,8 @@ import WharfProtocol
 
 /// The one HTTP entry point: SQS does not route on paths (sqs-api.md §1.1), so every request
 /// but the health check goes through protocol detection, then the dispatcher. Works on whole
-/// requests in HTTPTypes form; SQSChannelHandler feeds it from the socket, SQSResponder from
-/// Hummingbird's in-process test client.
+/// requests as NIO's HTTP/1 parser delivers them; SQSChannelHandler feeds it from the socket,
+/// SQSResponder from Hummingbird's in-process test client.
 struct SQSService: Sendable {
     let dispatcher: OperationDispatcher
     let configuration: ServerConfiguration
@@ -17,19 +17,16 @@ struct SQSService: Sendable {
     /// Request ids (x-amzn-RequestId), generated without a system call per request.
     let identifiers = IdentifierGenerator()
 
-    struct Reply: Sendable {
-        var head: HTTPResponse
-        var body: ByteBuffer
-    }
+    static let health = EncodedResponse(status: 200, headers: [], body: Array("ok\n".utf8))
 
     /// `body` is nil when it was over `configuration.maxBodyBytes` (declared or received).
-    func respond(to head: HTTPRequest, body: ByteBuffer?) async -> Reply {
-        let (path, query) = RequestTarget.split(head.path ?? "/")
-        if path == "/health" { return Reply(head: HTTPResponse(status: .ok), body: ByteBuffer(string: "ok\n")) }
+    func respond(to head: HTTPRequestHead, body: ByteBuffer?) async -> EncodedResponse {
+        let (path, query) = RequestTarget.split(head.uri)
+        if path == "/health" { return Self.health }
 
         let requestId = identifiers.uuid()
-        let target = head.headerFields[Self.amzTarget]
-        let contentType = head.headerFields[.contentType]
+        let target = head.headers.first(name: "x-amz-target")
+        let contentType = head.headers.first(name: "content-type")
         let fallback = WireCodec.guessProtocol(target: target, contentType: contentType)
         let method = head.method.rawValue
         // `/<account>/<queue>`: the queue may come from the path instead of a QueueUrl.
@@ -37,19 +34,20 @@ struct SQSService: Sendable {
         let pathQueue = segments.count == 2 ? (account: String(segments[0]), name: String(segments[1])) : nil
 
         guard let body else {
-            return Self.reply(WireCodec.encode(
+            return WireCodec.encode(
                 error: SQSError(shape: "RequestEntityTooLarge", httpStatus: 413,
                                 message: "Request body must be at most \(configuration.maxBodyBytes) bytes.",
                                 modeled: false),
-                in: fallback, requestId: requestId))
+                in: fallback, requestId: requestId)
         }
 
         let bodyBytes = Array(body.readableBytesView)
         // Authenticate before parsing: an unsigned caller learns nothing about the request.
-        let host = head.authority ?? "\(configuration.host):\(configuration.port)"
+        let hostHeader = head.headers.first(name: "host")
+        let host = hostHeader ?? "\(configuration.host):\(configuration.port)"
         // Signatures cover the raw path, query, headers (Host included) and body bytes.
-        var headers = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
-        headers.append((name: "host", value: host))
+        var headers = head.headers.map { (name: $0.name, value: $0.value) }
+        if hostHeader == nil { headers.append((name: "host", value: host)) }
         let signable = SignableRequest(method: method, path: path, query: query, headers: headers,
                                        body: bodyBytes)
         let now = dispatcher.engine.clock.nowMillis() / 1000
@@ -57,7 +55,7 @@ struct SQSService: Sendable {
         switch Result(catching: { () throws(SQSError) in try authenticator.authenticate(signable, nowSeconds: now) }) {
         case .success(let authenticated): caller = authenticated
         case .failure(let error):
-            return Self.reply(WireCodec.encode(error: error, in: fallback, requestId: requestId))
+            return WireCodec.encode(error: error, in: fallback, requestId: requestId)
         }
 
         let call: WireCall
@@ -71,14 +69,14 @@ struct SQSService: Sendable {
                 error = SQSError(shape: "UnknownOperationException", httpStatus: 404,
                                  message: "An unknown operation was requested.", modeled: false)
             }
-            return Self.reply(WireCodec.encode(error: error, in: fallback, requestId: requestId))
+            return WireCodec.encode(error: error, in: fallback, requestId: requestId)
         } catch {
-            return Self.reply(WireCodec.encode(error: .internalError("We encountered an internal error. Please try again."),
-                                               in: fallback, requestId: requestId))
+            return WireCodec.encode(error: .internalError("We encountered an internal error. Please try again."),
+                                    in: fallback, requestId: requestId)
         }
         if pathQueue != nil, !call.operation.isQueueScoped {
-            return Self.reply(WireCodec.encode(error: .invalidAction(call.operation.rawValue),
-                                                  in: call.wireProtocol, requestId: requestId))
+            return WireCodec.encode(error: .invalidAction(call.operation.rawValue),
+                                    in: call.wireProtocol, requestId: requestId)
         }
 
         var ctx = CallContext(
@@ -86,22 +84,10 @@ struct SQSService: Sendable {
             region: caller.region ?? configuration.defaultRegion,
             endpoint: configuration.publicURL ?? "\(configuration.usesTLS ? "https" : "http")://\(host)",
             senderId: caller.accessKeyId ?? caller.accountId,
-            traceHeader: head.headerFields[Self.traceId],
+            traceHeader: head.headers.first(name: "x-amzn-trace-id"),
             pathQueue: pathQueue)
         ctx.secureTransport = configuration.usesTLS
-        return Self.reply(await dispatcher.dispatch(call, ctx, requestId: requestId))
-    }
-
-    static let amzTarget = HTTPField.Name("X-Amz-Target")!
-    static let traceId = HTTPField.Name("X-Amzn-Trace-Id")!
-
-    static func reply(_ encoded: EncodedResponse) -> Reply {
-        var fields = HTTPFields()
-        for (name, value) in encoded.headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-        }
-        return Reply(head: HTTPResponse(status: HTTPResponse.Status(code: encoded.status), headerFields: fields),
-                     body: ByteBuffer(bytes: encoded.body))
+        return await dispatcher.dispatch(call, ctx, requestId: requestId)
     }
 }
 

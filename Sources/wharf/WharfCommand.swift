@@ -41,6 +41,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON file of accounts and access keys; requests must then be SigV4-signed with one of them.")
     var credentialsFile: String?
     @Option(help: "Maximum connections open at once; more are closed on arrival.") var maxConnections = 4096
+    @Option(help: "Seconds a connection may sit with nothing read or written before it is closed (a long poll in progress keeps it).")
+    var idleTimeout: Int64 = 75
     @Option(help: "Received-but-undeleted messages per queue before receives answer OverLimit (AWS: 120000).")
     var maxInflightMessages = 120_000
     @Option(help: "PEM certificate chain: with --tls-key, serve HTTPS only.") var tlsCertificate: String?
@@ -59,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
         configuration.maxConnections = maxConnections
+        configuration.idleTimeoutSeconds = max(1, idleTimeout)
         configuration.limits = EngineLimits(maxInFlightMessages: maxInflightMessages)
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
