@@ -29,7 +29,8 @@ final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The declared length passed the limit and 413 went out at once: drop the rest.
     private var answeredEarly = false
     private var replying = false
-    /// The client closed its side: close ours once the reply in progress is written.
+    /// The client closed its side, or the server is shutting down: close once the reply in
+    /// progress is written.
     private var closeWhenReplied = false
 
     init(service: SQSService, dates: HTTPDateCache) {
@@ -137,7 +138,7 @@ struct SQSChildChannel: ServerChildChannel {
             let pipeline = channel.pipeline.syncOperations
             // Error handling on: a request that does not parse gets 400 and the connection closes.
             try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
+                withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: true,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
             try pipeline.addHandler(ConnectionLimiter(counter: connections))
             try pipeline.addHandler(IdleStateHandler(allTimeout: .seconds(configuration.idleTimeoutSeconds)))
