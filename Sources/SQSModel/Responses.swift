@@ -73,6 +73,13 @@ public struct SendMessageBatchResultEntry: Codable, Sendable {
         self.MD5OfMessageSystemAttributes = result.MD5OfMessageSystemAttributes
         self.SequenceNumber = result.SequenceNumber
     }
+
+    /// The entry without its Id: what a single SendMessage answers for the same message.
+    public var result: SendMessageResponse {
+        SendMessageResponse(MD5OfMessageBody: MD5OfMessageBody, MD5OfMessageAttributes: MD5OfMessageAttributes,
+                            MD5OfMessageSystemAttributes: MD5OfMessageSystemAttributes, MessageId: MessageId,
+                            SequenceNumber: SequenceNumber)
+    }
 }
 
 public struct SendMessageBatchResponse: SQSResponse {

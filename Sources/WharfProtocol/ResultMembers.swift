@@ -28,13 +28,10 @@ extension SendMessageResponse {
 }
 
 extension SendMessageBatchResultEntry {
+    /// The Id, then exactly the members of a single SendMessage's result.
     func writeMembers(to writer: inout some MemberWriter) {
         writer.member("Id", Id)
-        writer.member("MessageId", MessageId)
-        writer.member("MD5OfMessageBody", MD5OfMessageBody)
-        writer.member("MD5OfMessageAttributes", MD5OfMessageAttributes)
-        writer.member("MD5OfMessageSystemAttributes", MD5OfMessageSystemAttributes)
-        writer.member("SequenceNumber", SequenceNumber)
+        result.writeMembers(to: &writer)
     }
 }
 
