@@ -132,4 +132,8 @@ extension SQSError {
     public static func internalError(_ message: String) -> SQSError {
         SQSError(shape: "InternalError", httpStatus: 500, message: message, senderFault: false, modeled: false)
     }
+    /// A temporary failure (the database is restarting or unreachable): the SDKs retry a 503.
+    public static func serviceUnavailable(_ message: String = "The request has failed due to a temporary failure of the server.") -> SQSError {
+        SQSError(shape: "ServiceUnavailable", httpStatus: 503, message: message, senderFault: false, modeled: false)
+    }
 }

@@ -24,8 +24,24 @@ final class LongPollWaiters: Sendable {
     }
     private let state = Mutex(State())
     private let clock: any WharfClock
+    /// Told when a queue gets its first parked waiter (`true`) and loses its last (`false`), so
+    /// that other nodes can be asked to wake this one only for queues it waits on.
+    private let onWaitingChange: @Sendable (Int64, Bool) -> Void
 
-    init(clock: any WharfClock) { self.clock = clock }
+    init(clock: any WharfClock, onWaitingChange: @escaping @Sendable (Int64, Bool) -> Void = { _, _ in }) {
+        self.clock = clock
+        self.onWaitingChange = onWaitingChange
+    }
+
+    /// Queues with at least one parked waiter.
+    var waitedQueues: [Int64] {
+        state.withLock { state in state.queues.compactMap { $0.value.waiters.isEmpty ? nil : $0.key } }
+    }
+
+    /// Wakes every waiter of every queue (events may have been missed).
+    func notifyAll() {
+        for queueId in state.withLock({ Array($0.queues.keys) }) { notify(queueId: queueId) }
+    }
 
     func generation(of queueId: Int64) -> UInt64 {
         state.withLock { $0.queues[queueId]?.generation ?? 0 }
@@ -40,18 +56,20 @@ final class LongPollWaiters: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let clock = self.clock
-                let parked = state.withLock { state -> Bool in
+                let (parked, first) = state.withLock { state -> (Bool, Bool) in
                     var entry = state.queues[queueId] ?? QueueWaiters()
-                    guard entry.generation == seenGeneration, !Task.isCancelled else { return false }
+                    guard entry.generation == seenGeneration, !Task.isCancelled else { return (false, false) }
                     let timer = Task { [weak self] in
                         try? await clock.sleep(untilMillis: deadlineMillis)
                         if !Task.isCancelled { self?.resume(queueId: queueId, id: id) }
                     }
+                    let first = entry.waiters.isEmpty
                     entry.waiters.append((id, Waiter(continuation: continuation, timer: timer)))
                     state.queues[queueId] = entry
-                    return true
+                    return (true, first)
                 }
                 if !parked { continuation.resume() }
+                if first { onWaitingChange(queueId, true) }
             }
         } onCancel: {
             self.resume(queueId: queueId, id: id)
@@ -60,15 +78,16 @@ final class LongPollWaiters: Sendable {
 
     /// Something became visible in the queue: wake up to `count` waiters (all when nil).
     func notify(queueId: Int64, count: Int? = nil) {
-        let woken: [Waiter] = state.withLock { state in
+        let (woken, last): ([Waiter], Bool) = state.withLock { state in
             var entry = state.queues[queueId] ?? QueueWaiters()
             entry.generation &+= 1
             let n = min(count ?? entry.waiters.count, entry.waiters.count)
             let taken = entry.waiters.prefix(n).map(\.waiter)
             entry.waiters.removeFirst(n)
-            state.queues[queueId] = entry.waiters.isEmpty && entry.generation == 0 ? nil : entry
-            return taken
+            state.queues[queueId] = entry
+            return (taken, n > 0 && entry.waiters.isEmpty)
         }
+        if last { onWaitingChange(queueId, false) }
         for waiter in woken {
             waiter.timer?.cancel()
             waiter.continuation.resume()
@@ -76,14 +95,15 @@ final class LongPollWaiters: Sendable {
     }
 
     private func resume(queueId: Int64, id: UInt64) {
-        let waiter: Waiter? = state.withLock { state in
+        let (waiter, last): (Waiter?, Bool) = state.withLock { state in
             guard var entry = state.queues[queueId],
-                  let index = entry.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                  let index = entry.waiters.firstIndex(where: { $0.id == id }) else { return (nil, false) }
             let waiter = entry.waiters.remove(at: index).waiter
             state.queues[queueId] = entry
-            return waiter
+            return (waiter, entry.waiters.isEmpty)
         }
         guard let waiter else { return }
+        if last { onWaitingChange(queueId, false) }
         waiter.timer?.cancel()
         waiter.continuation.resume()
     }

@@ -1,24 +1,72 @@
 import Synchronization
 
-/// The engine's view of which queues exist, loaded from the store at start and kept in memory
-/// so that resolving a queue costs a dictionary lookup, not a query. Every change goes to the
-/// store first and to the cache after it is durable.
+/// A cache of the store's queues, so that resolving a queue on every request costs a
+/// dictionary lookup rather than a query. The store is the truth: an entry is dropped when this
+/// node changes the queue, when another node says it changed it (`ClusterEvent.queueChanged`),
+/// and after `ttlMillis` in any case, so that a lost event delays a change by a few seconds at
+/// most. Misses are cached too (a queue that does not exist yet), under the same rules.
 final class QueueCatalog: Sendable {
-    private let queues = Mutex<[QueueKey: StoredQueue]>([:])
-    /// Serialises metadata changes (rare) so read-modify-write never loses an update.
-    let changeLock = AsyncLock()
+    private struct Entry {
+        var queue: StoredQueue?
+        var loadedAtMillis: Int64
+    }
+    private struct State {
+        var entries: [QueueKey: Entry] = [:]
+        /// Bumped by every invalidation: a load that started before one must not store what it
+        /// read, which may predate the change.
+        var generation: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    let ttlMillis: Int64
 
-    init(_ loaded: [StoredQueue]) {
-        queues.withLock { map in
-            for queue in loaded { map[queue.key] = queue }
+    init(ttlMillis: Int64 = 5_000) { self.ttlMillis = ttlMillis }
+
+    enum Lookup {
+        case hit(StoredQueue?)
+        case miss(generation: UInt64)
+    }
+
+    func lookup(_ key: QueueKey, nowMillis: Int64) -> Lookup {
+        state.withLock { state in
+            if let entry = state.entries[key], nowMillis - entry.loadedAtMillis < ttlMillis {
+                return .hit(entry.queue)
+            }
+            return .miss(generation: state.generation)
         }
     }
 
-    func lookup(_ key: QueueKey) -> StoredQueue? { queues.withLock { $0[key] } }
+    /// Stores what a load read, unless an invalidation happened since it started.
+    func store(_ queue: StoredQueue?, for key: QueueKey, loadedAt nowMillis: Int64, generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            state.entries[key] = Entry(queue: queue, loadedAtMillis: nowMillis)
+        }
+    }
 
-    func put(_ queue: StoredQueue) { queues.withLock { $0[queue.key] = queue } }
+    /// This node wrote the queue (or deleted it: nil): the cache now holds what was written.
+    func put(_ queue: StoredQueue?, for key: QueueKey, nowMillis: Int64) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries[key] = Entry(queue: queue, loadedAtMillis: nowMillis)
+        }
+    }
 
-    func remove(_ key: QueueKey) { queues.withLock { $0[key] = nil } }
+    func invalidate(_ key: QueueKey) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries[key] = nil
+        }
+    }
 
-    func all() -> [StoredQueue] { queues.withLock { Array($0.values) } }
+    func invalidateAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    /// The cached id of a queue, if any (to wake its long polls when another node changed it).
+    func cachedId(of key: QueueKey) -> Int64? {
+        state.withLock { $0.entries[key]?.queue?.id }
+    }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import SQSModel
 
-/// The effective settings of a queue: the attributes the user set, over AWS's defaults.
+/// The effective settings of a queue: the attributes the user set, over AWS's defaults, parsed
+/// once per change of the attributes (sends and receives read them on every message, the
+/// policy is checked on every request).
 public struct QueueConfig: Sendable, Equatable {
     public let attributes: [String: String]
     public let delaySeconds: Int
@@ -13,6 +15,9 @@ public struct QueueConfig: Sendable, Equatable {
     public let contentBasedDeduplication: Bool
     /// `DeduplicationScope=messageGroup`: deduplication ids are per group, not per queue.
     public let deduplicatesPerGroup: Bool
+    public let redrivePolicy: RedrivePolicy?
+    /// The `Policy` attribute; nil when there is none (stored policies were validated on write).
+    public let policy: QueuePolicy?
 
     public init(_ attributes: [String: String]) {
         self.attributes = attributes
@@ -28,7 +33,12 @@ public struct QueueConfig: Sendable, Equatable {
         visibilityTimeoutSeconds = int("VisibilityTimeout")
         contentBasedDeduplication = value("ContentBasedDeduplication") == "true"
         deduplicatesPerGroup = value("DeduplicationScope") == "messageGroup"
+        redrivePolicy = attributes["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) }
+        policy = attributes["Policy"].flatMap { try? QueuePolicy.parse($0) }
     }
+
+    /// Everything else derives from the attributes.
+    public static func == (lhs: QueueConfig, rhs: QueueConfig) -> Bool { lhs.attributes == rhs.attributes }
 
     /// Defaults a fresh standard queue reports (sqs-api.md §3).
     public static let defaults: [String: String] = [
@@ -51,8 +61,6 @@ public struct QueueConfig: Sendable, Equatable {
     public var effectiveDefaults: [String: String] { isFifo ? Self.fifoDefaults : Self.defaults }
 
     public func value(_ name: String) -> String? { attributes[name] ?? effectiveDefaults[name] }
-
-    public var redrivePolicy: RedrivePolicy? { attributes["RedrivePolicy"].flatMap { try? RedrivePolicy.parse($0) } }
 }
 
 /// Validation of CreateQueue / SetQueueAttributes input. Values are checked and normalised

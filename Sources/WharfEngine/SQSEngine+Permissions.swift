@@ -10,7 +10,7 @@ extension SQSEngine {
                                                .purgeQueue]
 
     public func addPermission(_ request: AddPermissionRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .addPermission)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .addPermission)
         let label = request.Label
         guard MessageRules.isValidBatchEntryId(label) else {
             throw .invalidParameterValue(value: label, parameter: "Label",
@@ -53,7 +53,7 @@ extension SQSEngine {
     }
 
     public func removePermission(_ request: RemovePermissionRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .removePermission)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .removePermission)
         let label = request.Label
         let arn = queue.key.arn
         try await modifyQueue(queue.key) { queue in
@@ -83,8 +83,10 @@ extension SQSEngine {
         return ["Version": "2008-10-17", "Id": "\(arn)/SQSDefaultPolicy", "Statement": [[String: Any]]()]
     }
 
-    private static func serialize(_ document: [String: Any]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]),
-               as: UTF8.self)
+    private static func serialize(_ document: [String: Any]) throws(SQSError) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw .internalError("We encountered an internal error. Please try again.")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

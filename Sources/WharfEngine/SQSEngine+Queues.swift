@@ -23,41 +23,55 @@ extension SQSEngine {
         let tags = request.tags ?? [:]
         try TagRules.validate(tags)
         let key = QueueKey(account: ctx.accountId, region: ctx.region, name: name)
-        try checkRedriveTarget(attributes, source: key, fifo: fifo)
+        try await checkRedriveTarget(attributes, source: key, fifo: fifo)
 
-        let queue: StoredQueue = try await storage {
-            try await catalog.changeLock.withLock {
-                if let existing = catalog.lookup(key) {
-                    // Idempotent only when every attribute given equals the current value (§6.4).
-                    let current = existing.config
-                    for attribute in attributes.keys.sorted() where current.value(attribute) != attributes[attribute] {
-                        if attributes[attribute] == "" && current.value(attribute) == nil { continue }
-                        throw SQSError.queueNameExists(attribute: attribute)
-                    }
-                    return existing
-                }
-                let now = clock.nowMillis()
-                if let deleted = try await store.lastDeletion(of: key), now - deleted < Self.cooldownMillis {
-                    throw SQSError.queueDeletedRecently()
-                }
-                let stored = QueueAttributeRules.merge(attributes, into: [:])
-                let created = try await store.createQueue(key: key, attributes: stored, tags: tags, nowMillis: now)
-                catalog.put(created)
-                return created
-            }
-        }
+        let queue = try await createOrReuse(key, attributes: QueueAttributeRules.merge(attributes, into: [:]),
+                                            given: attributes, tags: tags)
         return CreateQueueResponse(QueueUrl: ctx.queueURL(queue.key))
     }
 
-    public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) throws(SQSError) -> GetQueueUrlResponse {
+    /// The existing queue if every attribute given equals its current value (CreateQueue is
+    /// idempotent, sqs-api.md §6.4), else a new one. The store decides races: when another node
+    /// creates the same queue first, its queue is compared like any existing one.
+    private func createOrReuse(_ key: QueueKey, attributes: [String: String], given: [String: String],
+                               tags: [String: String]) async throws(SQSError) -> StoredQueue {
+        while true {
+            if let existing = try await storage({ try await store.queue(key) }) {
+                let current = existing.config
+                for attribute in given.keys.sorted() where current.value(attribute) != given[attribute] {
+                    if given[attribute] == "" && current.value(attribute) == nil { continue }
+                    throw SQSError.queueNameExists(attribute: attribute)
+                }
+                return existing
+            }
+            let now = clock.nowMillis()
+            if let deleted = try await storage({ try await store.lastDeletion(of: key) }), now - deleted < Self.cooldownMillis {
+                throw SQSError.queueDeletedRecently()
+            }
+            let created: StoredQueue? = try await storage {
+                do {
+                    return try await store.createQueue(key: key, attributes: attributes, tags: tags, nowMillis: now)
+                } catch StoreError.queueExists {
+                    return nil
+                }
+            }
+            if let created {
+                catalog.put(created, for: key, nowMillis: now)
+                announce(key)
+                return created
+            }
+        }
+    }
+
+    public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueUrlResponse {
         let account = request.QueueOwnerAWSAccountId ?? ctx.accountId
         let key = QueueKey(account: account, region: ctx.region, name: request.QueueName)
-        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        guard let queue = try await queue(key) else { throw .queueDoesNotExist() }
         try authorize(queue, ctx, .getQueueUrl)
         return GetQueueUrlResponse(QueueUrl: ctx.queueURL(queue.key))
     }
 
-    public func listQueues(_ request: ListQueuesRequest, _ ctx: CallContext) throws(SQSError) -> ListQueuesResponse {
+    public func listQueues(_ request: ListQueuesRequest, _ ctx: CallContext) async throws(SQSError) -> ListQueuesResponse {
         if let max = request.MaxResults, !(1...1000).contains(max) {
             throw .invalidParameterValue(value: String(max), parameter: "MaxResults",
                                          reason: "MaxResults must be an integer between 1 and 1000.")
@@ -70,7 +84,7 @@ extension SQSEngine {
             after = name
         }
         let prefix = request.QueueNamePrefix ?? ""
-        let names = catalog.all()
+        let names = try await storage { try await store.loadQueues() }
             .filter { $0.key.account == ctx.accountId && $0.key.region == ctx.region && $0.key.name.hasPrefix(prefix) }
             .map(\.key.name)
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -85,7 +99,7 @@ extension SQSEngine {
     }
 
     public func getQueueAttributes(_ request: GetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueAttributesResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .getQueueAttributes)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .getQueueAttributes)
         let names = request.AttributeNames ?? []
         for name in names where !QueueAttributeRules.readableNames.contains(name) {
             throw .unknownAttribute(name)
@@ -117,23 +131,24 @@ extension SQSEngine {
     }
 
     public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let current = try resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes)
+        let current = try await resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes)
         let key = current.key, fifo = current.config.isFifo
         let changes = try QueueAttributeRules.validate(request.Attributes, fifo: fifo, creating: false)
-        try checkRedriveTarget(changes, source: key, fifo: fifo)
-        try await modifyQueue(key) { queue in
+        try await checkRedriveTarget(changes, source: key, fifo: fifo)
+        let now = clock.nowMillis()
+        let queue = try await modifyQueue(key) { queue in
             let merged = QueueAttributeRules.merge(changes, into: queue.attributes)
             try QueueAttributeRules.validateCombination(queue.config.effectiveDefaults.merging(merged) { $1 })
             queue.attributes = merged
-            queue.modifiedAtMillis = self.clock.nowMillis()
+            queue.modifiedAtMillis = now
         }
         // A shorter visibility or delay may make messages visible sooner: re-arm long polls.
-        if let queue = catalog.lookup(key) { waiters.notify(queueId: queue.id) }
+        wake(queue.id)
         return EmptyResponse()
     }
 
     public func tagQueue(_ request: TagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx, for: .tagQueue).key
+        let key = try await resolveQueue(request.QueueUrl, ctx, for: .tagQueue).key
         try TagRules.validate(request.Tags)
         try await modifyQueue(key) { queue in
             queue.tags.merge(request.Tags) { $1 }
@@ -145,7 +160,7 @@ extension SQSEngine {
     }
 
     public func untagQueue(_ request: UntagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx, for: .untagQueue).key
+        let key = try await resolveQueue(request.QueueUrl, ctx, for: .untagQueue).key
         if request.TagKeys.isEmpty { throw .missingParameter("TagKeys") }
         try await modifyQueue(key) { queue in
             for tagKey in request.TagKeys { queue.tags[tagKey] = nil }
@@ -153,50 +168,61 @@ extension SQSEngine {
         return EmptyResponse()
     }
 
-    public func listQueueTags(_ request: ListQueueTagsRequest, _ ctx: CallContext) throws(SQSError) -> ListQueueTagsResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .listQueueTags)
+    public func listQueueTags(_ request: ListQueueTagsRequest, _ ctx: CallContext) async throws(SQSError) -> ListQueueTagsResponse {
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .listQueueTags)
         return ListQueueTagsResponse(Tags: queue.tags.isEmpty ? nil : queue.tags)
     }
 
     public func purgeQueue(_ request: PurgeQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx, for: .purgeQueue).key
-        try await modifyQueue(key) { queue in
-            let now = self.clock.nowMillis()
+        let key = try await resolveQueue(request.QueueUrl, ctx, for: .purgeQueue).key
+        let now = clock.nowMillis()
+        // The 60-second rule is checked on the stored purge time, and the store purges only if
+        // nobody purged (or changed the queue) since it was read: two nodes cannot both purge.
+        try await modifyQueue(key, purging: true) { queue in
             if let last = queue.lastPurgeMillis, now - last < Self.cooldownMillis {
                 throw SQSError.purgeQueueInProgress(queueName: key.name)
             }
-            try await self.store.purge(queueId: queue.id)
             queue.lastPurgeMillis = now
         }
         return EmptyResponse()
     }
 
     public func deleteQueue(_ request: DeleteQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let key = try resolveQueue(request.QueueUrl, ctx, for: .deleteQueue).key
-        let id: Int64? = try await storage {
-            try await catalog.changeLock.withLock {
-                guard let queue = catalog.lookup(key) else { return nil }
-                try await store.deleteQueue(id: queue.id, key: key, nowMillis: clock.nowMillis())
-                catalog.remove(key)
-                return queue.id
-            }
-        }
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .deleteQueue)
+        let now = clock.nowMillis()
+        try await storage { try await store.deleteQueue(id: queue.id, key: queue.key, nowMillis: now) }
+        catalog.put(nil, for: queue.key, nowMillis: now)
+        announce(queue.key)
         // Parked receives on the deleted queue return (empty) instead of waiting out their timeout.
-        if let id { waiters.notify(queueId: id) }
+        wake(queue.id)
         return EmptyResponse()
     }
 
-    /// Read-modify-write of one queue's metadata, durable before the cache changes.
-    func modifyQueue(_ key: QueueKey, _ change: @escaping @Sendable (inout StoredQueue) async throws -> Void) async throws(SQSError) {
-        try await storage {
-            try await catalog.changeLock.withLock {
-                guard var queue = catalog.lookup(key) else { throw SQSError.queueDoesNotExist() }
-                try await change(&queue)
-                try await store.updateQueue(queue)
-                catalog.put(queue)
+    /// Read-modify-write of one queue's metadata: read from the store, change, write back on
+    /// the condition that nobody (on any node) wrote it in between; on a conflict, again from
+    /// the new state. With `purging`, the write also deletes the queue's messages.
+    @discardableResult
+    func modifyQueue(_ key: QueueKey, purging: Bool = false,
+                     _ change: (inout StoredQueue) throws -> Void) async throws(SQSError) -> StoredQueue {
+        for _ in 0..<Self.maxUpdateAttempts {
+            guard var queue = try await storage({ try await store.queue(key) }) else { throw .queueDoesNotExist() }
+            try await storage { try change(&queue) }
+            let proposed = queue
+            let written = try await storage {
+                purging ? try await store.purgeQueue(proposed) : try await store.updateQueue(proposed)
+            }
+            if let written {
+                catalog.put(written, for: key, nowMillis: clock.nowMillis())
+                announce(key)
+                return written
             }
         }
+        // Only a storm of concurrent changes to one queue gets here: the caller may retry.
+        throw .serviceUnavailable("The queue is being changed concurrently. Please try again.")
     }
+
+    /// Attempts of one metadata change before it gives up on concurrent writers.
+    static let maxUpdateAttempts = 20
 }
 
 /// Tag limits (sqs-api.md §6.7).
@@ -221,14 +247,14 @@ enum TagRules {
 
 // ListDeadLetterSourceQueues: the queues whose RedrivePolicy names this queue.
 extension SQSEngine {
-    public func listDeadLetterSourceQueues(_ request: ListDeadLetterSourceQueuesRequest, _ ctx: CallContext) throws(SQSError) -> ListDeadLetterSourceQueuesResponse {
-        let target = try resolveQueue(request.QueueUrl, ctx, for: .listDeadLetterSourceQueues)
+    public func listDeadLetterSourceQueues(_ request: ListDeadLetterSourceQueuesRequest, _ ctx: CallContext) async throws(SQSError) -> ListDeadLetterSourceQueuesResponse {
+        let target = try await resolveQueue(request.QueueUrl, ctx, for: .listDeadLetterSourceQueues)
         if let max = request.MaxResults, !(1...1000).contains(max) {
             throw .invalidParameterValue(value: String(max), parameter: "MaxResults",
                                          reason: "MaxResults must be an integer between 1 and 1000.")
         }
         let arn = target.key.arn
-        var names = catalog.all().filter { $0.config.redrivePolicy?.deadLetterTargetArn == arn }.map(\.key).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var names = try await storage { try await store.loadQueues() }.filter { $0.config.redrivePolicy?.deadLetterTargetArn == arn }.map(\.key).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         if let token = request.NextToken, let data = Data(base64Encoded: token),
            let after = String(data: data, encoding: .utf8) {
             names = names.filter { after.utf8.lexicographicallyPrecedes($0.name.utf8) }
@@ -245,7 +271,7 @@ extension SQSEngine {
 extension SQSEngine {
     /// A RedrivePolicy may name only an existing queue of the same type, account and region
     /// whose RedriveAllowPolicy admits the source.
-    func checkRedriveTarget(_ attributes: [String: String], source: QueueKey, fifo: Bool) throws(SQSError) {
+    func checkRedriveTarget(_ attributes: [String: String], source: QueueKey, fifo: Bool) async throws(SQSError) {
         guard let text = attributes["RedrivePolicy"], !text.isEmpty else { return }
         let policy = try RedrivePolicy.parse(text)
         func invalid(_ reason: String) -> SQSError {
@@ -255,7 +281,7 @@ extension SQSEngine {
         if arn.key.account != source.account || arn.key.region != source.region {
             throw invalid("Dead-letter target must be in the same account and region as the source queue.")
         }
-        guard let target = catalog.lookup(arn.key) else { throw invalid("Dead letter target does not exist.") }
+        guard let target = try await queue(arn.key) else { throw invalid("Dead letter target does not exist.") }
         if target.config.isFifo != fifo { throw invalid("Dead-letter queue must be same type of queue as the source.") }
         if let allowText = target.attributes["RedriveAllowPolicy"], let allow = try? RedriveAllowPolicy.parse(allowText),
            !allow.allows(sourceArn: source.arn) {
@@ -264,15 +290,15 @@ extension SQSEngine {
     }
 
     /// The dead-letter queue a receive on `queue` moves over-received messages to, if any.
-    func deadLetterTarget(of queue: StoredQueue) -> DeadLetterTarget? {
+    func deadLetterTarget(of queue: StoredQueue) async throws(SQSError) -> DeadLetterTarget? {
         guard let policy = queue.config.redrivePolicy, let arn = QueueArn(policy.deadLetterTargetArn),
-              let target = catalog.lookup(arn.key) else { return nil }
+              let target = try await self.queue(arn.key) else { return nil }
         return DeadLetterTarget(queueId: target.id, maxReceiveCount: policy.maxReceiveCount, sourceArn: queue.key.arn)
     }
 
     /// Whether some queue's RedrivePolicy names this one.
-    func isDeadLetterQueue(_ queue: StoredQueue) -> Bool {
+    func isDeadLetterQueue(_ queue: StoredQueue) async throws(SQSError) -> Bool {
         let arn = queue.key.arn
-        return catalog.all().contains { $0.config.redrivePolicy?.deadLetterTargetArn == arn }
+        return try await storage { try await store.loadQueues() }.contains { $0.config.redrivePolicy?.deadLetterTargetArn == arn }
     }
 }

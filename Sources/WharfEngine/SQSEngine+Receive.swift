@@ -7,7 +7,7 @@ extension SQSEngine {
     static let maxVisibilitySeconds = 43_200
 
     public func receiveMessage(_ request: ReceiveMessageRequest, _ ctx: CallContext) async throws(SQSError) -> ReceiveMessageResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .receiveMessage)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .receiveMessage)
         let limit = request.MaxNumberOfMessages ?? 1
         guard (1...10).contains(limit) else {
             throw .invalidParameterValue(value: String(limit), parameter: "MaxNumberOfMessages",
@@ -36,7 +36,7 @@ extension SQSEngine {
 
         while true {
             // Settings may change while we wait; the queue may even be deleted.
-            guard let current = catalog.lookup(queue.key), current.id == queue.id else {
+            guard let current = try await self.queue(queue.key), current.id == queue.id else {
                 return ReceiveMessageResponse(Messages: [])
             }
             let generation = waiters.generation(of: queue.id)
@@ -47,18 +47,19 @@ extension SQSEngine {
                 limit: limit, nowMillis: now, invisibleUntilMillis: now + Int64(visibility) * 1000,
                 expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000,
                 order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
-                deadLetter: deadLetterTarget(of: current), attemptId: attemptId,
+                deadLetter: try await deadLetterTarget(of: current), attemptId: attemptId,
                 attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis,
                 maxInFlight: limits.maxInFlightMessages, nonce: identifiers.next())
             let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
             // At the in-flight limit a standard queue's short poll fails; long polls and FIFO
             // queues just find nothing (sqs-api.md §6.7).
+            if outcome.atInFlightLimit { queuesAtInFlightLimit.withLock { _ = $0.insert(queue.id) } }
             if outcome.atInFlightLimit && wait == 0 && !fifo {
                 throw .overLimit("The maximum number of in flight messages (\(limits.maxInFlightMessages)) has been reached for queue \(queue.key.name).")
             }
             if let group = outcome.lastGroup { fairCursors.withLock { $0[queue.id] = group } }
             if outcome.movedToDeadLetter > 0, let target = claim.deadLetter {
-                waiters.notify(queueId: target.queueId, count: outcome.movedToDeadLetter)
+                wake(target.queueId, count: outcome.movedToDeadLetter)
             }
             let claimed = outcome.claimed
             if !claimed.isEmpty || now >= deadline || Task.isCancelled {
@@ -76,17 +77,18 @@ extension SQSEngine {
     static let receiveAttemptWindowMillis: Int64 = 5 * 60 * 1000
 
     public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)
         let handle = try parseHandle(request.ReceiptHandle, queue: queue)
         let outcome = try await storage {
             try await store.delete(queueId: queue.id, messages: [handle.reference], currentAt: fifoCurrentAt(queue))
         }
         if outcome[0] == .expired { throw .receiptHandleExpired(request.ReceiptHandle) }
+        if outcome[0] == .deleted { deleted(from: queue) }
         return EmptyResponse()
     }
 
     public func deleteMessageBatch(_ request: DeleteMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> DeleteMessageBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .deleteMessageBatch)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .deleteMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "DeleteMessageBatchRequestEntry")
         var results = [Result<Void, SQSError>](repeating: .success(()), count: entries.count)
@@ -105,6 +107,7 @@ extension SQSEngine {
             for (item, outcome) in zip(valid, outcomes) where outcome == .expired {
                 results[item.index] = .failure(.receiptHandleExpired(entries[item.index].ReceiptHandle))
             }
+            if outcomes.contains(.deleted) { deleted(from: queue) }
         }
         return Self.batchResponse(ids: entries.map(\.Id), results)
     }
@@ -122,13 +125,20 @@ extension SQSEngine {
         return BatchIdResponse(Successful: successful, Failed: failed)
     }
 
+    /// A delete can make messages receivable: in a FIFO queue the next message of the group,
+    /// and in a queue at the in-flight limit whatever the limit held back. Long polls there wake.
+    private func deleted(from queue: StoredQueue) {
+        let wasAtLimit = queuesAtInFlightLimit.withLock { $0.remove(queue.id) != nil }
+        if queue.config.isFifo || wasAtLimit { wake(queue.id) }
+    }
+
     /// FIFO handles stop working when their receive is over; standard ones never do (§7.1).
     private func fifoCurrentAt(_ queue: StoredQueue) -> Int64? {
         queue.config.isFifo ? clock.nowMillis() : nil
     }
 
     public func changeMessageVisibility(_ request: ChangeMessageVisibilityRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibility)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibility)
         let results = try await changeVisibility(
             queue, [(request.ReceiptHandle, Optional(request.VisibilityTimeout))])
         if case .failure(let error) = results[0] { throw error }
@@ -136,7 +146,7 @@ extension SQSEngine {
     }
 
     public func changeMessageVisibilityBatch(_ request: ChangeMessageVisibilityBatchRequest, _ ctx: CallContext) async throws(SQSError) -> ChangeMessageVisibilityBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibilityBatch)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .changeMessageVisibilityBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
         let results = try await changeVisibility(queue, entries.map { ($0.ReceiptHandle, $0.VisibilityTimeout) })
@@ -186,7 +196,7 @@ extension SQSEngine {
                     reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]"))
             }
         }
-        if madeVisible > 0 { waiters.notify(queueId: queue.id, count: madeVisible) }
+        if madeVisible > 0 { wake(queue.id, count: madeVisible) }
         return results
     }
 
@@ -204,6 +214,8 @@ struct ReceiveView {
     let systemNames: Set<String>
     let allSystem: Bool
     let attributeFilters: [String]
+    /// The filters select every attribute: the digest computed on send is the one to return.
+    let allAttributes: Bool
 
     let fifo: Bool
 
@@ -212,6 +224,7 @@ struct ReceiveView {
         systemNames = Set((request.AttributeNames ?? []) + (request.MessageSystemAttributeNames ?? []))
         allSystem = systemNames.contains("All")
         attributeFilters = request.MessageAttributeNames ?? []
+        allAttributes = attributeFilters.contains { $0 == "All" || $0 == "*" || $0 == ".*" }
     }
 
     func message(_ claimed: ClaimedMessage, queueId: Int64) -> Message {
@@ -233,15 +246,19 @@ struct ReceiveView {
         }
 
         var attributes: MessageAttributes = [:]
+        var storedCount = 0
         if !attributeFilters.isEmpty, let json = record.attributesJSON,
            let stored = try? StoredAttributes.decoder.decode(MessageAttributes.self, from: json) {
-            attributes = stored.filter { wants($0.key) }
+            storedCount = stored.count
+            attributes = allAttributes ? stored : stored.filter { wants($0.key) }
         }
         let handle = ReceiptHandle(queueId: queueId, seq: claimed.seq, receiveCount: claimed.receiveCount,
                                    nonce: claimed.nonce)
         return Message(MessageId: record.messageId, ReceiptHandle: handle.encoded(), MD5OfBody: record.md5OfBody,
                        Body: record.body, Attributes: system.isEmpty ? nil : system,
-                       MD5OfMessageAttributes: MessageDigest.md5(ofAttributes: attributes),
+                       MD5OfMessageAttributes: !attributes.isEmpty && attributes.count == storedCount
+                           ? record.md5OfAttributes ?? MessageDigest.md5(ofAttributes: attributes)
+                           : MessageDigest.md5(ofAttributes: attributes),
                        MessageAttributes: attributes.isEmpty ? nil : attributes)
     }
 

@@ -5,7 +5,7 @@ import SQSModel
 // SendMessage and SendMessageBatch.
 extension SQSEngine {
     public func sendMessage(_ request: SendMessageRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .sendMessage)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .sendMessage)
         let now = clock.nowMillis()
         let (message, response) = try prepare(
             SendMessageBatchRequestEntry(Id: "-", MessageBody: request.MessageBody, DelaySeconds: request.DelaySeconds,
@@ -16,7 +16,7 @@ extension SQSEngine {
             queue: queue, ctx: ctx, nowMillis: now, inBatch: false)
         let outcomes = try await storage { try await store.send(queueId: queue.id, messages: [message], nowMillis: now) }
         // A delayed message wakes a waiter too: it re-arms its timer for the delay's end.
-        if case .stored = outcomes[0] { waiters.notify(queueId: queue.id, count: 1) }
+        if case .stored = outcomes[0] { wake(queue.id, count: 1) }
         return Self.finish(response, outcomes[0], fifo: queue.config.isFifo)
     }
 
@@ -41,7 +41,7 @@ extension SQSEngine {
     static let deduplicationWindowMillis: Int64 = 5 * 60 * 1000
 
     public func sendMessageBatch(_ request: SendMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageBatchResponse {
-        let queue = try resolveQueue(request.QueueUrl, ctx, for: .sendMessageBatch)
+        let queue = try await resolveQueue(request.QueueUrl, ctx, for: .sendMessageBatch)
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
         let config = queue.config
@@ -76,7 +76,7 @@ extension SQSEngine {
                 try await store.send(queueId: queue.id, messages: accepted.map(\.message), nowMillis: now)
             }
             let stored = outcomes.filter { if case .stored = $0 { true } else { false } }.count
-            if stored > 0 { waiters.notify(queueId: queue.id, count: stored) }
+            if stored > 0 { wake(queue.id, count: stored) }
             successful = zip(accepted, outcomes).map { entry, outcome in
                 SendMessageBatchResultEntry(Id: entry.id, result: Self.finish(entry.response, outcome, fifo: config.isFifo))
             }
@@ -130,7 +130,7 @@ extension SQSEngine {
         let attributesJSON: Data? = attributes.isEmpty ? nil : try? StoredAttributes.encoder.encode(attributes)
         let record = MessageRecord(
             messageId: messageId, body: body, md5OfBody: md5OfBody, attributesJSON: attributesJSON,
-            traceHeader: systemAttributes["AWSTraceHeader"]?.StringValue ?? ctx.traceHeader,
+            md5OfAttributes: md5OfAttributes, traceHeader: systemAttributes["AWSTraceHeader"]?.StringValue ?? ctx.traceHeader,
             senderId: ctx.senderId, groupId: entry.MessageGroupId, deduplicationId: deduplication?.id, sentAtMillis: now)
         let message = NewMessage(record: record, visibleAtMillis: now + Int64(delay) * 1000, deduplication: deduplication)
         let response = SendMessageResponse(MD5OfMessageBody: md5OfBody, MD5OfMessageAttributes: md5OfAttributes,

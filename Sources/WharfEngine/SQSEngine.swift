@@ -10,12 +10,15 @@ public struct EngineLimits: Sendable {
     public init(maxInFlightMessages: Int = 120_000) { self.maxInFlightMessages = maxInFlightMessages }
 }
 
-/// SQS semantics for standard queues, over any `MessageStore`.
+/// SQS semantics — standard, fair and FIFO queues, dead-letter queues, move tasks — over any
+/// `MessageStore`.
 ///
 /// One method per operation, typed request in, typed response out, `SQSError` on failure.
-/// The engine holds no message state of its own: everything it needs after a restart is in the
-/// store, and the only in-memory state (the queue catalog and parked long polls) is rebuilt
-/// from the store or is transient by nature.
+/// The store is the only truth: several engines (one per node) may share one store, and what an
+/// engine keeps in memory is a cache of it (the queue catalog), transient by nature (parked long
+/// polls, running move tasks) or a hint (the fair-queue cursor). Nodes tell each other about
+/// changes through the `ClusterBus`; background work that must run once (retention sweeps, each
+/// move task) is owned by one node at a time through a lease in the store.
 ///
 /// ```swift
 /// let engine = try await SQSEngine(store: store, clock: SystemClock())
@@ -27,6 +30,10 @@ public final class SQSEngine: Sendable {
     let store: any MessageStore
     /// The engine's time, also what the server checks signature dates against.
     public let clock: any WharfClock
+    let bus: any ClusterBus
+    /// This engine's name in leases: unique per node (and stable across restarts of a
+    /// single-node server, so that it takes its own leases back at once).
+    public let nodeId: String
     let catalog: QueueCatalog
     let waiters: LongPollWaiters
     let logger: Logger
@@ -34,31 +41,46 @@ public final class SQSEngine: Sendable {
     /// Message ids and receipt-handle nonces.
     let identifiers = IdentifierGenerator()
     /// Per standard queue with message groups: the group served last, where the next receive's
-    /// round-robin starts after. A fairness hint only; losing it on restart costs nothing.
+    /// round-robin starts after. A fairness hint only; losing it (restart, another node) costs nothing.
     let fairCursors = Mutex<[Int64: String]>([:])
-    /// Running message move tasks by id, and those asked to cancel.
+    /// Queues where a receive found the in-flight limit reached: a delete there wakes long polls.
+    let queuesAtInFlightLimit = Mutex<Set<Int64>>([])
+    /// The move tasks this node runs, by id.
     let moveTaskRuns = Mutex<[String: Task<Void, Never>]>([:])
-    let cancelledMoveTasks = Mutex<Set<String>>([])
-    /// Serialises StartMessageMoveTask so that two starts cannot both pass the one-active-task check.
-    let moveTaskLock = AsyncLock()
     /// How long a deleted queue's name stays reserved, and the minimum gap between purges.
     static let cooldownMillis: Int64 = 60_000
 
     public init(store: any MessageStore, clock: any WharfClock = SystemClock(), limits: EngineLimits = EngineLimits(),
+                bus: any ClusterBus = SingleNodeBus(), nodeId: String = "local",
                 logger: Logger = Logger(label: "wharf.engine")) async throws {
         self.store = store
         self.clock = clock
         self.logger = logger
         self.limits = limits
-        self.catalog = QueueCatalog(try await store.loadQueues())
-        self.waiters = LongPollWaiters(clock: clock)
-        try await resumeMoveTasks()
+        self.bus = bus
+        self.nodeId = nodeId
+        self.catalog = QueueCatalog()
+        self.waiters = LongPollWaiters(clock: clock) { queueId, waiting in bus.setWaiting(queueId: queueId, waiting) }
+        try await adoptMoveTasks()
+    }
+
+    /// The queue with this key: from the catalog cache, else from the store.
+    func queue(_ key: QueueKey) async throws(SQSError) -> StoredQueue? {
+        let now = clock.nowMillis()
+        switch catalog.lookup(key, nowMillis: now) {
+        case .hit(let queue):
+            return queue
+        case .miss(let generation):
+            let queue = try await storage { try await store.queue(key) }
+            catalog.store(queue, for: key, loadedAt: now, generation: generation)
+            return queue
+        }
     }
 
     /// Resolves the queue a request addresses — its `QueueUrl` (any host; the last two path
     /// segments are account and name), else the request path, in the caller's region — and
     /// checks that the caller may perform `operation` on it.
-    func resolveQueue(_ queueUrl: String?, _ ctx: CallContext, for operation: SQSOperation) throws(SQSError) -> StoredQueue {
+    func resolveQueue(_ queueUrl: String?, _ ctx: CallContext, for operation: SQSOperation) async throws(SQSError) -> StoredQueue {
         let key: QueueKey
         if let queueUrl {
             // Bytes, not Characters (grapheme breaking showed in profiles): `/` and `?` are ASCII.
@@ -77,7 +99,7 @@ public final class SQSEngine: Sendable {
         } else {
             throw .missingParameter("QueueUrl")
         }
-        guard let queue = catalog.lookup(key) else { throw .queueDoesNotExist() }
+        guard let queue = try await queue(key) else { throw .queueDoesNotExist() }
         try authorize(queue, ctx, operation)
         return queue
     }
@@ -105,7 +127,7 @@ public final class SQSEngine: Sendable {
     func authorize(_ queue: StoredQueue, _ ctx: CallContext, _ operation: SQSOperation) throws(SQSError) {
         let isOwner = queue.key.account == ctx.accountId
         var decision = QueuePolicy.Decision.noDecision
-        if let text = queue.attributes["Policy"], let policy = try? QueuePolicy.parse(text) {
+        if let policy = queue.config.policy {
             decision = policy.evaluate(QueuePolicy.Request(account: ctx.accountId, action: operation.policyAction,
                                                            resourceArn: queue.key.arn,
                                                            secureTransport: ctx.secureTransport))
@@ -119,35 +141,34 @@ public final class SQSEngine: Sendable {
         }
     }
 
-    /// Runs a store call, turning storage failures into a 500 that names no internals.
+    /// Runs a store call, turning storage failures into SQS errors that name no internals: an
+    /// unreachable database is a retryable 503, a queue deleted meanwhile a missing queue,
+    /// anything else a 500.
     func storage<T>(_ body: () async throws -> T) async throws(SQSError) -> T {
         do {
             return try await body()
         } catch let error as SQSError {
             throw error
+        } catch StoreError.unavailable(let reason) {
+            logger.warning("store unavailable: \(reason)")
+            throw .serviceUnavailable()
+        } catch StoreError.queueMissing {
+            throw .queueDoesNotExist()
         } catch {
             logger.error("store failure: \(error)")
             throw .internalError("We encountered an internal error. Please try again.")
         }
     }
 
-    /// Deletes expired messages of every queue. The server runs this once a minute; receives
-    /// never return expired messages in between.
-    public func expireMessages() async {
-        let now = clock.nowMillis()
-        do {
-            try await store.forgetExpiredKeys(nowMillis: now, attemptsBeforeMillis: now - Self.receiveAttemptWindowMillis)
-        } catch {
-            logger.error("forgetting expired deduplication ids failed: \(error)")
-        }
-        for queue in catalog.all() {
-            let cutoff = now - Int64(queue.config.retentionSeconds) * 1000
-            do {
-                let removed = try await store.expire(queueId: queue.id, sentBeforeMillis: cutoff)
-                if removed > 0 { logger.debug("expired \(removed) messages from \(queue.key.name)") }
-            } catch {
-                logger.error("expiry failed for \(queue.key.name): \(error)")
-            }
-        }
+    /// Messages in the queue may have become receivable: wake long polls here and on the other
+    /// nodes. `count` limits how many local waiters wake (nil: all of them).
+    func wake(_ queueId: Int64, count: Int? = nil) {
+        waiters.notify(queueId: queueId, count: count)
+        bus.publish(.messagesAvailable(queueIds: [queueId]))
+    }
+
+    /// This node changed a queue's metadata (or created or deleted it).
+    func announce(_ key: QueueKey) {
+        bus.publish(.queueChanged(key))
     }
 }

@@ -7,17 +7,17 @@ import WharfEngine
 extension SQLiteMessageStore {
     public func receive(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
         try await committer.write { db in
-            try db.cachedStatement(sql: "DELETE FROM messages WHERE queue_id = ? AND sent_at <= ?")
-                .execute(arguments: [queueId, claim.expiredBeforeMillis])
+            try Self.deleteExpired(db, queueId: queueId, sentBeforeMillis: claim.expiredBeforeMillis)
             if let attemptId = claim.attemptId,
                let replayed = try Self.replayAttempt(db, queueId: queueId, attemptId: attemptId, claim: claim) {
                 return ReceiveOutcome(claimed: replayed)
             }
             var claim = claim
-            if claim.maxInFlight != .max, try Self.mayBeNearInFlightLimit(db, queueId: queueId, claim: claim) {
+            if claim.maxInFlight != .max {
+                // A covering scan of the in-flight lane, bounded by the limit.
                 let inFlight = try Int.fetchOne(db.cachedStatement(sql: """
                     SELECT COUNT(*) FROM (SELECT 1 FROM messages
-                                          WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 LIMIT ?)
+                                          WHERE queue_id = ? AND receive_count > 0 AND visible_at > ? LIMIT ?)
                     """), arguments: [queueId, claim.nowMillis, claim.maxInFlight]) ?? 0
                 if inFlight >= claim.maxInFlight { return ReceiveOutcome(claimed: [], atInFlightLimit: true) }
                 claim.limit = min(claim.limit, claim.maxInFlight - inFlight)
@@ -36,18 +36,6 @@ extension SQLiteMessageStore {
             return ReceiveOutcome(claimed: picker.claimed, movedToDeadLetter: picker.movedToDeadLetter,
                                   lastGroup: picker.lastGroup)
         }
-    }
-
-    /// Cheap test before counting in-flight messages one by one (a table lookup each, ~20 %
-    /// of a receive+delete cycle when it ran on every receive): if fewer than
-    /// `maxInFlight - limit` messages are invisible at all (in flight or delayed, read from the
-    /// covering visibility index alone), this receive cannot reach the limit.
-    private static func mayBeNearInFlightLimit(_ db: Database, queueId: Int64, claim: ReceiveClaim) throws -> Bool {
-        let room = claim.maxInFlight - claim.limit
-        if room < 0 { return true }
-        return try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM messages WHERE queue_id = ? AND visible_at > ? LIMIT 1 OFFSET ?
-            """), arguments: [queueId, claim.nowMillis, room]) != nil
     }
 
     /// The messages of an earlier receive with this attempt id, re-hidden, if that receive is
@@ -77,7 +65,8 @@ extension SQLiteMessageStore {
     static func claimedMessage(_ row: Row, receiveCount: Int, now: Int64, nonce: UInt64) -> ClaimedMessage {
         let record = MessageRecord(
             messageId: row[MessageColumn.messageId], body: row[MessageColumn.body], md5OfBody: row[MessageColumn.md5Body],
-            attributesJSON: row[MessageColumn.attributes], traceHeader: row[MessageColumn.traceHeader], senderId: row[MessageColumn.senderId],
+            attributesJSON: row[MessageColumn.attributes], md5OfAttributes: row[MessageColumn.md5Attributes],
+            traceHeader: row[MessageColumn.traceHeader], senderId: row[MessageColumn.senderId],
             groupId: row[MessageColumn.groupId], deduplicationId: row[MessageColumn.dedupId],
             deadLetterSourceArn: row[MessageColumn.deadLetterSource], sentAtMillis: row[MessageColumn.sentAt])
         return ClaimedMessage(seq: row[MessageColumn.seq], record: record, receiveCount: receiveCount,
@@ -103,20 +92,32 @@ struct MessagePicker {
     private var remaining: Int { claim.limit - claimed.count }
     private static let columns = SQLiteMessageStore.messageColumns
 
-    /// Standard queue, no groups: by visibility time then age (index `messages_by_visibility`).
+    /// Standard queue, no groups: the visible messages in send order (seq), best effort. Two
+    /// index lanes, each read in visibility order — never received (indexed by when they became
+    /// visible: send plus delay) and received before (by when their timeout ran out) — merged
+    /// by seq, so that a redelivered message comes before those sent after it.
     mutating func takeOldestFirst() throws {
         // Dead-lettered candidates leave room; fetch again until full or out of messages.
         while remaining > 0 {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND visible_at <= ?
-                ORDER BY visible_at, seq LIMIT ?
-                """), arguments: [queueId, claim.nowMillis, remaining + taken.count])
-            let fresh = rows.filter { !taken.contains($0[MessageColumn.seq]) }
+            let fresh = try visibleInSendOrder(limit: remaining + taken.count).filter { !taken.contains($0[MessageColumn.seq]) }
             if fresh.isEmpty { return }
             let movedBefore = movedToDeadLetter
             for row in fresh where remaining > 0 { try take(row) }
             if movedToDeadLetter == movedBefore { return }
         }
+    }
+
+    /// Up to `limit` visible messages (optionally only those without a group), by seq.
+    private func visibleInSendOrder(limit: Int, ungroupedOnly: Bool = false) throws -> [Row] {
+        let filter = ungroupedOnly ? "AND group_id IS NULL" : ""
+        return try ["receive_count = 0", "receive_count > 0"].flatMap { lane in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND \(lane) AND visible_at <= ? \(filter)
+                ORDER BY visible_at, seq LIMIT ?
+                """), arguments: [queueId, claim.nowMillis, limit])
+        }
+        .sorted { ($0[MessageColumn.seq] as Int64) < ($1[MessageColumn.seq] as Int64) }
+        .prefix(limit).map { $0 }
     }
 
     /// Standard queue with groups: one message from each group in turn. Groups are visited in
@@ -132,10 +133,7 @@ struct MessagePicker {
                 """), arguments: [queueId, group, claim.nowMillis, claim.limit])
         }
         // Messages without a group form one more lane.
-        lanes.append(try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.columns) FROM messages WHERE queue_id = ? AND group_id IS NULL AND visible_at <= ?
-            ORDER BY visible_at, seq LIMIT ?
-            """), arguments: [queueId, claim.nowMillis, claim.limit]))
+        lanes.append(try visibleInSendOrder(limit: claim.limit, ungroupedOnly: true))
         var round = 0
         while remaining > 0 {
             var any = false
@@ -176,25 +174,36 @@ struct MessagePicker {
         return groups
     }
 
-    /// FIFO: find the oldest visible message whose group has nothing in flight before it, then
-    /// take that group's messages in order until one is not visible; repeat with other groups.
+    /// FIFO: the groups whose head message is visible, in turn order; from each, its messages
+    /// in order while they are visible; the groups served go to the back of the turn order.
+    /// A group whose head is in flight or delayed is one row skipped, whatever waits behind it.
     mutating func takeFifo() throws {
+        var visited: [String] = []
         var served: [String] = []
         while remaining > 0 {
-            let excluded = served.isEmpty ? "" : "AND group_id NOT IN (\(served.map { _ in "?" }.joined(separator: ",")))"
-            let sql = """
-                SELECT group_id FROM messages m WHERE queue_id = ? AND visible_at <= ? \(excluded)
-                AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.queue_id = m.queue_id AND e.group_id = m.group_id
-                                AND e.seq < m.seq AND e.visible_at > ? AND e.receive_count > 0)
-                ORDER BY visible_at, seq LIMIT 1
-                """
+            let excluded = visited.isEmpty ? "" : "AND g.group_id NOT IN (\(visited.map { _ in "?" }.joined(separator: ",")))"
             var arguments: [any DatabaseValueConvertible] = [queueId, claim.nowMillis]
-            arguments += served
-            arguments.append(claim.nowMillis)
-            guard let group = try String.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return }
-            served.append(group)
-            try drainGroup(group)
+            arguments += visited
+            arguments.append(remaining)
+            let groups = try String.fetchAll(db, sql: """
+                SELECT g.group_id FROM fifo_groups g
+                WHERE g.queue_id = ? AND (SELECT m.visible_at FROM messages m
+                                          WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id
+                                          ORDER BY m.seq LIMIT 1) <= ? \(excluded)
+                ORDER BY g.turn, g.group_id LIMIT ?
+                """, arguments: StatementArguments(arguments))
+            if groups.isEmpty { break }
+            for group in groups where remaining > 0 {
+                visited.append(group)
+                let before = claimed.count
+                try drainGroup(group)
+                if claimed.count > before { served.append(group) }
+            }
+            // Only dead-lettered heads can leave room after a full pass; look again.
+            if movedToDeadLetter == 0 { break }
         }
+        try SQLiteMessageStore.sendToBack(db, queueId: queueId, groups: served)
+        if movedToDeadLetter > 0 { try SQLiteMessageStore.leaveGroupsIfEmpty(db, queueId: queueId, groups: visited) }
     }
 
     private mutating func drainGroup(_ group: String) throws {
@@ -224,6 +233,10 @@ struct MessagePicker {
             try db.cachedStatement(sql: """
                 UPDATE messages SET queue_id = ?, dead_letter_source = ?, visible_at = ? WHERE seq = ?
                 """).execute(arguments: [target.queueId, target.sourceArn, claim.nowMillis, seq])
+            // A FIFO queue's dead-letter queue is FIFO too: the group continues there.
+            if claim.order == .fifo, let group = row[MessageColumn.groupId] as String? {
+                try SQLiteMessageStore.enterGroup(db, queueId: target.queueId, group: group)
+            }
             movedToDeadLetter += 1
             return
         }

@@ -59,6 +59,33 @@ enum SQLiteSchema {
                     failure_reason TEXT, boundary_seq INTEGER NOT NULL);
                 """)
         }
+        // Several writers: versioned queue rows, leases, one active move task per source, and
+        // attribute digests kept from the send. Receives in send order (a message whose
+        // visibility ran out before those sent after it: two lanes, never received and received
+        // before, merged by seq) and FIFO groups as rows, so that a receive skips a blocked group
+        // in one step however many messages wait in it, and serves groups in turn.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE queues ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE queues ADD COLUMN fifo INTEGER NOT NULL DEFAULT 0;
+                UPDATE queues SET fifo = 1 WHERE json_extract(attributes, '$.FifoQueue') = 'true';
+                DROP INDEX messages_by_visibility;
+                CREATE INDEX messages_fresh ON messages (queue_id, visible_at, seq) WHERE receive_count = 0;
+                CREATE INDEX messages_redelivered ON messages (queue_id, visible_at, seq) WHERE receive_count > 0;
+                CREATE TABLE fifo_groups (
+                    queue_id INTEGER NOT NULL, group_id TEXT NOT NULL, turn INTEGER NOT NULL,
+                    PRIMARY KEY (queue_id, group_id)) WITHOUT ROWID;
+                CREATE INDEX fifo_groups_by_turn ON fifo_groups (queue_id, turn, group_id);
+                INSERT INTO fifo_groups
+                    SELECT m.queue_id, m.group_id, MIN(m.seq) FROM messages m JOIN queues q ON q.id = m.queue_id
+                    WHERE q.fifo = 1 AND m.group_id IS NOT NULL GROUP BY m.queue_id, m.group_id;
+                ALTER TABLE messages ADD COLUMN md5_attributes TEXT;
+                CREATE TABLE leases (
+                    name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE UNIQUE INDEX move_tasks_one_active ON move_tasks (source_queue_id)
+                    WHERE status IN ('RUNNING', 'CANCELLING');
+                """)
+        }
         return migrator
     }
 }

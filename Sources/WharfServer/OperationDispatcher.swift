@@ -22,15 +22,15 @@ struct OperationDispatcher: Sendable {
         let e = engine
         switch call.operation {
         case .createQueue: return try await run(call, ctx, requestId) { try await e.createQueue($0, $1) }
-        case .getQueueUrl: return try await run(call, ctx, requestId) { try e.getQueueUrl($0, $1) }
-        case .listQueues: return try await run(call, ctx, requestId) { try e.listQueues($0, $1) }
+        case .getQueueUrl: return try await run(call, ctx, requestId) { try await e.getQueueUrl($0, $1) }
+        case .listQueues: return try await run(call, ctx, requestId) { try await e.listQueues($0, $1) }
         case .deleteQueue: return try await run(call, ctx, requestId) { try await e.deleteQueue($0, $1) }
         case .purgeQueue: return try await run(call, ctx, requestId) { try await e.purgeQueue($0, $1) }
         case .getQueueAttributes: return try await run(call, ctx, requestId) { try await e.getQueueAttributes($0, $1) }
         case .setQueueAttributes: return try await run(call, ctx, requestId) { try await e.setQueueAttributes($0, $1) }
         case .tagQueue: return try await run(call, ctx, requestId) { try await e.tagQueue($0, $1) }
         case .untagQueue: return try await run(call, ctx, requestId) { try await e.untagQueue($0, $1) }
-        case .listQueueTags: return try await run(call, ctx, requestId) { try e.listQueueTags($0, $1) }
+        case .listQueueTags: return try await run(call, ctx, requestId) { try await e.listQueueTags($0, $1) }
         case .sendMessage: return try await run(call, ctx, requestId) { try await e.sendMessage($0, $1) }
         case .sendMessageBatch: return try await run(call, ctx, requestId) { try await e.sendMessageBatch($0, $1) }
         case .receiveMessage: return try await run(call, ctx, requestId) { try await e.receiveMessage($0, $1) }
@@ -41,7 +41,7 @@ struct OperationDispatcher: Sendable {
         case .changeMessageVisibilityBatch:
             return try await run(call, ctx, requestId) { try await e.changeMessageVisibilityBatch($0, $1) }
         case .listDeadLetterSourceQueues:
-            return try await run(call, ctx, requestId) { try e.listDeadLetterSourceQueues($0, $1) }
+            return try await run(call, ctx, requestId) { try await e.listDeadLetterSourceQueues($0, $1) }
         case .addPermission: return try await run(call, ctx, requestId) { try await e.addPermission($0, $1) }
         case .removePermission: return try await run(call, ctx, requestId) { try await e.removePermission($0, $1) }
         case .startMessageMoveTask:

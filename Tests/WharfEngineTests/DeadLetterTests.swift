@@ -132,10 +132,10 @@ struct DeadLetterTests {
         let dlq = try await h.createQueue("dlq")
         for name in ["c", "a", "b"] { try await h.createQueue(name, ["RedrivePolicy": redrive("dlq")]) }
         try await h.createQueue("unrelated")
-        let first = try h.engine.listDeadLetterSourceQueues(
+        let first = try await h.engine.listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest(QueueUrl: dlq, MaxResults: 2), ctx)
         #expect(first.queueUrls.map { $0.split(separator: "/").last! } == ["a", "b"])
-        let second = try h.engine.listDeadLetterSourceQueues(
+        let second = try await h.engine.listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest(QueueUrl: dlq, NextToken: first.NextToken, MaxResults: 2), ctx)
         #expect(second.queueUrls.map { $0.split(separator: "/").last! } == ["c"])
         #expect(second.NextToken == nil)

@@ -138,6 +138,37 @@ import WharfEngine
         #expect(got.first?.Attributes?["ApproximateReceiveCount"] == "2")
     }
 
+    @Test func aDeleteThatUnlocksAFifoGroupWakesAParkedReceiver() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-group.fifo", ["FifoQueue": "true"])
+        let polls = (0..<3).map { _ in startReceive(h, url) }
+        await waitUntilParked(h.clock, count: 3)
+        try await h.send(url, "message-1", group: "G", dedup: "1")
+        // One receiver gets message-1; wait until the other two are parked again.
+        var first: Message?
+        for _ in 0..<3000 where first == nil {
+            for poll in polls where poll.done.isSet { first = try await poll.task.value.first }
+            if first == nil { try await Task.sleep(nanoseconds: 1_000_000) }
+        }
+        let head = try #require(first)
+        #expect(head.Body == "message-1")
+        let waiting = polls.filter { !$0.done.isSet }
+        #expect(waiting.count == 2)
+        try await h.send(url, "message-2", group: "G", dedup: "2")
+        await settle()
+        #expect(waiting.allSatisfy { !$0.done.isSet }, "message-2 must wait while message-1 is in flight")
+        try await h.delete(url, head.ReceiptHandle)
+        // A parked receiver gets message-2 at once, without the clock moving.
+        var second: [Message] = []
+        for _ in 0..<3000 where second.isEmpty {
+            for poll in waiting where poll.done.isSet { second += try await poll.task.value }
+            if second.isEmpty { try await Task.sleep(nanoseconds: 1_000_000) }
+        }
+        #expect(second.map(\.Body) == ["message-2"])
+        h.clock.advance(bySeconds: 3600)
+        for poll in waiting { _ = try await poll.task.value }
+    }
+
     @Test func changeVisibilityToZeroWakesAWaiter() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-cmv")

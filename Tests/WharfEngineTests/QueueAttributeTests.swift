@@ -79,7 +79,7 @@ import WharfEngine
         #expect(error?.message.hasPrefix("Invalid value for the parameter \(name).") == true)
         // Nothing was created.
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") {
-            _ = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "bad"), ctx)
+            _ = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "bad"), ctx)
         }
         let url = try await h.createQueue("good")
         let setError = await sqsError {
@@ -197,17 +197,17 @@ import WharfEngine
     @Test func tags() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("tagged", tags: ["team": "core", "env": "test"])
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["team": "core", "env": "test"])
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["team": "core", "env": "test"])
         _ = try await h.engine.tagQueue(TagQueueRequest(QueueUrl: url, Tags: ["env": "prod", "empty": ""]), ctx)
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags ==
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags ==
                 ["team": "core", "env": "prod", "empty": ""])
         _ = try await h.engine.untagQueue(UntagQueueRequest(QueueUrl: url, TagKeys: ["team", "missing"]), ctx)
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["env": "prod", "empty": ""])
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["env": "prod", "empty": ""])
         _ = try await h.engine.untagQueue(UntagQueueRequest(QueueUrl: url, TagKeys: ["env", "empty"]), ctx)
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == nil)
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == nil)
 
         let untagged = try await h.createQueue("untagged")
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: untagged), ctx).Tags == nil)
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: untagged), ctx).Tags == nil)
     }
 
     @Test func tagRules() async throws {
@@ -222,6 +222,6 @@ import WharfEngine
         await expectSQSError("InvalidParameterValue") {
             _ = try await h.engine.tagQueue(TagQueueRequest(QueueUrl: url, Tags: ["k": String(repeating: "v", count: 257)]), ctx)
         }
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == nil)
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == nil)
     }
 }

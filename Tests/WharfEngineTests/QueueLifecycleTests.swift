@@ -9,11 +9,11 @@ import WharfEngine
         let h = try await Harness()
         let url = try await h.createQueue("jobs")
         #expect(url == "http://localhost:9324/000000000000/jobs")
-        let got = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "jobs"), ctx)
+        let got = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "jobs"), ctx)
         #expect(got.QueueUrl == url)
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue",
                              message: "The specified queue does not exist.") {
-            _ = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "nope"), ctx)
+            _ = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "nope"), ctx)
         }
     }
 
@@ -32,22 +32,22 @@ import WharfEngine
         for name in ["alpha-1", "alpha-2", "alpha-3", "alpha-4", "alpha-5", "beta"] {
             try await h.createQueue(name)
         }
-        let all = try h.engine.listQueues(ListQueuesRequest(), ctx)
+        let all = try await h.engine.listQueues(ListQueuesRequest(), ctx)
         #expect(all.QueueUrls?.count == 6)
         #expect(all.NextToken == nil)
 
-        let beta = try h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "be"), ctx)
+        let beta = try await h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "be"), ctx)
         #expect(beta.QueueUrls == ["http://localhost:9324/000000000000/beta"])
         #expect(beta.NextToken == nil)
 
-        let none = try h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "zzz"), ctx)
+        let none = try await h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "zzz"), ctx)
         #expect(none.QueueUrls == nil)
 
         var seen: [String] = []
         var token: String?
         var pages = 0
         repeat {
-            let page = try h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "alpha", NextToken: token, MaxResults: 2), ctx)
+            let page = try await h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "alpha", NextToken: token, MaxResults: 2), ctx)
             let urls = try #require(page.QueueUrls)
             #expect(urls.count <= 2)
             seen += urls
@@ -58,7 +58,7 @@ import WharfEngine
         #expect(seen == (1...5).map { "http://localhost:9324/000000000000/alpha-\($0)" })
 
         // Exactly MaxResults results: no token.
-        let exact = try h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "alpha", MaxResults: 5), ctx)
+        let exact = try await h.engine.listQueues(ListQueuesRequest(QueueNamePrefix: "alpha", MaxResults: 5), ctx)
         #expect(exact.QueueUrls?.count == 5)
         #expect(exact.NextToken == nil)
     }
@@ -67,7 +67,7 @@ import WharfEngine
     func listQueuesRejectsBadMaxResults(_ max: Int) async throws {
         let h = try await Harness()
         await expectSQSError("InvalidParameterValue") {
-            _ = try h.engine.listQueues(ListQueuesRequest(MaxResults: max), ctx)
+            _ = try await h.engine.listQueues(ListQueuesRequest(MaxResults: max), ctx)
         }
     }
 
@@ -75,7 +75,7 @@ import WharfEngine
         let h = try await Harness()
         try await h.createQueue("a")
         await expectSQSError("InvalidParameterValue") {
-            _ = try h.engine.listQueues(ListQueuesRequest(NextToken: "%%%not base64%%%", MaxResults: 1), ctx)
+            _ = try await h.engine.listQueues(ListQueuesRequest(NextToken: "%%%not base64%%%", MaxResults: 1), ctx)
         }
     }
 
@@ -125,9 +125,9 @@ import WharfEngine
         try await h.send(url, "m")
         _ = try await h.engine.deleteQueue(DeleteQueueRequest(QueueUrl: url), ctx)
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") {
-            _ = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "gone"), ctx)
+            _ = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "gone"), ctx)
         }
-        #expect(try h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls == nil)
+        #expect(try await h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls == nil)
         await expectSQSError(
             "AWS.SimpleQueueService.QueueDeletedRecently",
             message: "You must wait 60 seconds after deleting a queue before you can create another with the same name.") {
@@ -200,13 +200,13 @@ import WharfEngine
                 ["VisibilityTimeout": "20", "QueueArn": "arn:aws:sqs:eu-west-1:000000000000:shared"])
 
         try await h.createQueue("east-only")
-        let westList = try h.engine.listQueues(ListQueuesRequest(), west)
+        let westList = try await h.engine.listQueues(ListQueuesRequest(), west)
         #expect(westList.QueueUrls == ["http://localhost:9324/000000000000/shared"])
-        #expect(try h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls?.count == 2)
+        #expect(try await h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls?.count == 2)
 
         // Deleting in one region leaves the other.
         _ = try await h.engine.deleteQueue(DeleteQueueRequest(QueueUrl: westURL), west)
-        #expect(try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "shared"), ctx).QueueUrl == eastURL)
+        #expect(try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "shared"), ctx).QueueUrl == eastURL)
     }
 
     /// Without a queue policy (not implemented yet) another account's queue answers as missing,
@@ -218,16 +218,16 @@ import WharfEngine
         let url = try await h.createQueue("theirs", in: other)
         #expect(url == "http://localhost:9324/111111111111/theirs")
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") {
-            _ = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs"), ctx)
+            _ = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs"), ctx)
         }
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") {
-            _ = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs", QueueOwnerAWSAccountId: "111111111111"), ctx)
+            _ = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs", QueueOwnerAWSAccountId: "111111111111"), ctx)
         }
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") {
             _ = try await h.engine.sendMessage(SendMessageRequest(QueueUrl: url, MessageBody: "x"), ctx)
         }
-        #expect(try h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls == nil)
+        #expect(try await h.engine.listQueues(ListQueuesRequest(), ctx).QueueUrls == nil)
         // The owner still reaches it.
-        #expect(try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs"), other).QueueUrl == url)
+        #expect(try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "theirs"), other).QueueUrl == url)
     }
 }

@@ -30,14 +30,14 @@ import WharfEngine
 
         // A new store and engine on the same directory.
         let h = try await Harness(directory: directory, clock: clock, removeOnDeinit: false)
-        #expect(try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "durable"), ctx).QueueUrl == url)
+        #expect(try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "durable"), ctx).QueueUrl == url)
         let attributes = try await h.attributes(url)
         #expect(attributes["VisibilityTimeout"] == "120")
         #expect(attributes["DelaySeconds"] == "1")
         #expect(attributes["ApproximateNumberOfMessages"] == "2")
         #expect(attributes["ApproximateNumberOfMessagesNotVisible"] == "1")
         #expect(attributes["ApproximateNumberOfMessagesDelayed"] == "1")
-        #expect(try h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["team": "core", "env": "prod"])
+        #expect(try await h.engine.listQueueTags(ListQueueTagsRequest(QueueUrl: url), ctx).Tags == ["team": "core", "env": "prod"])
 
         let visible = try await h.receive(url, max: 10, messageAttributes: ["All"])
         #expect(visible.count == 2)
@@ -67,7 +67,7 @@ import WharfEngine
         }
         let h = try await Harness(directory: directory, clock: clock, removeOnDeinit: false)
         await expectSQSError("AWS.SimpleQueueService.QueueDeletedRecently") { try await h.createQueue("gone") }
-        let purged = try h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "purged"), ctx).QueueUrl
+        let purged = try await h.engine.getQueueUrl(GetQueueUrlRequest(QueueName: "purged"), ctx).QueueUrl
         await expectSQSError("AWS.SimpleQueueService.PurgeQueueInProgress", status: 403) {
             _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: purged), ctx)
         }

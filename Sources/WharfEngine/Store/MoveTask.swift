@@ -1,6 +1,6 @@
 import Foundation
 
-/// The states of a message move task (sqs-api.md §7.6).
+/// The states of a message move task (docs/sqs-behaviour.md, "Message move tasks").
 public enum MoveTaskStatus: String, Sendable, Equatable {
     case running = "RUNNING"
     case completed = "COMPLETED"
@@ -53,7 +53,11 @@ public struct MoveStep: Sendable, Equatable {
     public var destinations: Set<Int64>
     /// Set when a message's destination no longer exists: the ARN it wanted. Nothing after it moved.
     public var missingDestination: String?
-    public init(moved: Int, destinations: Set<Int64>, missingDestination: String?) {
+    /// The task's status when the step began: anything but RUNNING (a cancel from any node, or
+    /// a task that ended elsewhere) means nothing was moved and the runner should stop.
+    public var status: MoveTaskStatus
+    public init(moved: Int, destinations: Set<Int64>, missingDestination: String?, status: MoveTaskStatus = .running) {
         self.moved = moved; self.destinations = destinations; self.missingDestination = missingDestination
+        self.status = status
     }
 }
