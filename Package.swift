@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
@@ -51,6 +52,18 @@ let package = Package(
             name: "WharfSQLite",
             dependencies: ["WharfEngine", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The shared store for several stateless nodes: PostgreSQL through postgres-nio (slow to
+        // build: only this target, the executable and the store tests depend on it).
+        .target(
+            name: "WharfPostgres",
+            dependencies: ["WharfEngine",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         // SigV4: canonical request, signing and verification; one implementation for both sides.
@@ -130,7 +143,10 @@ let package = Package(
         ),
         // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
-        .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "SQSModel", "SQSDigest"]),
+        // The engine over both stores: SQLite by default, PostgreSQL when WHARF_TEST_POSTGRES is set.
+        .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",
+                                                             "SQSDigest", .product(name: "Logging", package: "swift-log"),
+                                                             .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         // Live-server and socket helpers shared by the client and consumer tests.
         .target(name: "WharfTestSupport", dependencies: ["WharfClient"], path: "Tests/WharfTestSupport",

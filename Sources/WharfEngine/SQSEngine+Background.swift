@@ -30,9 +30,9 @@ extension SQSEngine {
         }
     }
 
-    /// Applies what other nodes say: wake long polls, drop stale catalog entries, look for move
-    /// tasks to run.
-    func followClusterEvents() async {
+    /// Applies what other nodes say, until the bus ends: wake long polls, drop stale catalog
+    /// entries, look for move tasks to run. Part of `runBackgroundWork`.
+    public func followClusterEvents() async {
         for await event in bus.events() {
             switch event {
             case .messagesAvailable(let queueIds):

@@ -2,7 +2,6 @@ import Foundation
 import SQSModel
 import Testing
 import WharfEngine
-@testable import WharfSQLite
 
 /// Which message a receive returns, as AWS orders them: standard queues by send time (a
 /// redelivered message before those sent after it), FIFO groups in turn (the groups just served
@@ -81,8 +80,7 @@ import WharfEngine
             let message = try #require(try await h.receive(url).first)
             try await h.delete(url, message.ReceiptHandle)
         }
-        let rows = try await h.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fifo_groups") }
-        #expect(rows == 0)
+        #expect(try await h.fifoGroupRows() == 0)
         try await h.send(url, "last", group: "new", dedup: "new")
         #expect(try await h.receive(url).map(\.Body) == ["last"])
     }

@@ -1,8 +1,10 @@
 import Foundation
+import Logging
 import SQSModel
 import Synchronization
 import Testing
 import WharfEngine
+@testable import WharfPostgres
 @testable import WharfSQLite
 
 /// The caller every test uses unless it needs another account or region.
@@ -16,25 +18,90 @@ func freshDirectory() -> String {
     return dir
 }
 
-/// One engine over one fresh SQLite store, driven by a manual clock.
+/// Which store the engine tests run against: the embedded SQLite store, or — when
+/// `WHARF_TEST_POSTGRES` holds a `postgres://` URL — the PostgreSQL store, each harness in a
+/// schema of its own. The same tests, unchanged, are the contract both stores must keep.
+enum StoreUnderTest: Sendable, Equatable {
+    case sqlite
+    case postgres(String)
+
+    static let current: StoreUnderTest = {
+        if let url = ProcessInfo.processInfo.environment["WHARF_TEST_POSTGRES"], !url.isEmpty { return .postgres(url) }
+        return .sqlite
+    }()
+
+    static var isSQLite: Bool { current == .sqlite }
+
+    /// A store for `directory`: the SQLite file in it, or the PostgreSQL schema named after it
+    /// (so that "reopening a directory" reopens the same schema).
+    func open(_ directory: String) async throws -> any MessageStore {
+        switch self {
+        case .sqlite:
+            return try SQLiteMessageStore(directory: directory)
+        case .postgres(let url):
+            var configuration = try PostgresStoreConfiguration(url: url)
+            configuration.schema = "t_" + String(UInt64(bitPattern: Int64(directory.hashValue)), radix: 36)
+                + String(directory.utf8.count)
+            configuration.maximumConnections = 3
+            var logger = Logger(label: "wharf.test")
+            logger.logLevel = .warning
+            return try await PostgresMessageStore.connect(configuration, connectTimeout: .seconds(10), logger: logger)
+        }
+    }
+}
+
+/// One engine over one fresh store, driven by a manual clock.
 final class Harness: Sendable {
     let directory: String
     let clock: ManualClock
-    let store: SQLiteMessageStore
+    let store: any MessageStore
     let engine: SQSEngine
     let removeOnDeinit: Bool
 
     init(directory: String = freshDirectory(), clock: ManualClock = ManualClock(),
-         limits: EngineLimits = EngineLimits(), removeOnDeinit: Bool = true) async throws {
+         limits: EngineLimits = EngineLimits(), removeOnDeinit: Bool = true, nodeId: String = "local") async throws {
         self.directory = directory
         self.clock = clock
-        self.store = try SQLiteMessageStore(directory: directory)
-        self.engine = try await SQSEngine(store: store, clock: clock, limits: limits)
+        let store = try await StoreUnderTest.current.open(directory)
+        self.store = store
+        let bus: any ClusterBus = (store as? PostgresMessageStore)?.bus ?? SingleNodeBus()
+        self.engine = try await SQSEngine(store: store, clock: clock, limits: limits, bus: bus, nodeId: nodeId)
         self.removeOnDeinit = removeOnDeinit
     }
 
+    /// A second node: another store instance on the same database (file or schema) and its
+    /// own engine, with the same clock.
+    init(sharing other: Harness, nodeId: String) async throws {
+        directory = other.directory
+        clock = other.clock
+        let store = try await StoreUnderTest.current.open(other.directory)
+        self.store = store
+        let bus: any ClusterBus = (store as? PostgresMessageStore)?.bus ?? SingleNodeBus()
+        engine = try await SQSEngine(store: store, clock: clock, bus: bus, nodeId: nodeId)
+        removeOnDeinit = false
+    }
+
     deinit {
-        if removeOnDeinit { try? FileManager.default.removeItem(atPath: directory) }
+        if let postgres = store as? PostgresMessageStore {
+            Task { await postgres.shutdown() }
+        } else if removeOnDeinit {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// The SQLite store, for the tests of what only it has (pragmas).
+    var sqlite: SQLiteMessageStore? { store as? SQLiteMessageStore }
+
+    /// Rows of the FIFO group table, in either store.
+    func fifoGroupRows() async throws -> Int {
+        if let sqlite {
+            return try await sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fifo_groups") ?? -1 }
+        }
+        let postgres = try #require(store as? PostgresMessageStore)
+        for try await count in try await postgres.client.query("SELECT count(*) FROM fifo_groups").decode(Int64.self) {
+            return Int(count)
+        }
+        return -1
     }
 
     // MARK: Shorthands

@@ -112,9 +112,11 @@ import WharfEngine
         #expect(try await h.receive(url).isEmpty)
     }
 
-    @Test func synchronousIsFull() async throws {
+    @Test(.enabled(if: StoreUnderTest.isSQLite, "a pragma of the SQLite store"))
+    func synchronousIsFull() async throws {
         let h = try await Harness()
-        let (synchronous, journal) = try await h.store.pool.write { db in
+        let sqlite = try #require(h.sqlite)
+        let (synchronous, journal) = try await sqlite.pool.write { db in
             (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
         #expect(synchronous == 2) // FULL

@@ -1,0 +1,239 @@
+import Foundation
+import PostgresNIO
+import WharfEngine
+
+// ReceiveMessage on standard queues: claims with FOR UPDATE SKIP LOCKED, so that receives on
+// several nodes never wait for each other and never take the same message.
+extension PostgresMessageStore {
+    public func receive(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
+        var claim = claim
+        if claim.maxInFlight != .max {
+            let inFlight = try await inFlightCount(queueId: queueId, claim: claim)
+            if inFlight >= claim.maxInFlight { return ReceiveOutcome(claimed: [], atInFlightLimit: true) }
+            claim.limit = min(claim.limit, claim.maxInFlight - inFlight)
+        }
+        switch claim.order {
+        case .oldestFirst:
+            return try await receiveOldestFirst(queueId: queueId, claim)
+        case .fairByGroup(let startAfter):
+            return try await receiveFairly(queueId: queueId, claim, startAfter: startAfter)
+        case .fifo:
+            return try await receiveFifo(queueId: queueId, claim)
+        }
+    }
+
+    /// In-flight messages, counted up to the limit from the in-flight lane. Not in the claim's
+    /// transaction: with several nodes the limit is approximate, as it is on AWS.
+    private func inFlightCount(queueId: Int64, claim: ReceiveClaim) async throws -> Int {
+        try await run {
+            let rows = try await client.query("""
+                SELECT count(*) FROM (SELECT 1 FROM messages
+                    WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(claim.nowMillis)
+                    LIMIT \(claim.maxInFlight)) AS f
+                """, logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    /// Visible messages in send order (two lanes merged by seq, see the schema), claimed or
+    /// dead-lettered in one statement. Dead-lettered ones leave room: claim again for it.
+    private func receiveOldestFirst(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
+        var outcome = ReceiveOutcome(claimed: [])
+        while outcome.claimed.count < claim.limit {
+            let (claimed, moved) = try await claimInSendOrder(queueId: queueId, claim,
+                                                              limit: claim.limit - outcome.claimed.count)
+            outcome.claimed += claimed
+            outcome.movedToDeadLetter += moved
+            if moved == 0 { break }
+        }
+        return outcome
+    }
+
+    private func claimInSendOrder(queueId: Int64, _ claim: ReceiveClaim, limit: Int) async throws -> ([ClaimedMessage], Int) {
+        let target = claim.deadLetter
+        // Without a dead-letter queue nothing qualifies for the move.
+        let maxReceives = target?.maxReceiveCount ?? Int(Int32.max)
+        return try await run {
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                WITH fresh AS (
+                    SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
+                      AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+                redelivered AS (
+                    SELECT seq FROM messages WHERE queue_id = $1 AND receive_count > 0 AND visible_at <= $2
+                      AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+                candidates AS (
+                    SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes
+                    ORDER BY seq LIMIT $4),
+                moved AS (
+                    UPDATE messages m SET queue_id = $5, dead_letter_source = $6, visible_at = $2
+                    FROM candidates c WHERE m.seq = c.seq AND m.receive_count >= $7
+                    RETURNING m.seq),
+                claimed AS (
+                    UPDATE messages m SET visible_at = $8, receive_count = m.receive_count + 1,
+                           first_receive_at = COALESCE(m.first_receive_at, $2), received_at = $2
+                    FROM candidates c WHERE m.seq = c.seq AND m.receive_count < $7
+                    RETURNING \(Self.qualifiedColumns("m")))
+                SELECT * FROM claimed
+                UNION ALL
+                -- One more row when messages were dead-lettered: minus their number as its seq.
+                SELECT -count(*), '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL
+                FROM moved HAVING count(*) > 0
+                """, binds: Self.claimBinds(queueId, claim, limit: limit, target: target, maxReceives: maxReceives)),
+                logger: logger)
+            return try await Self.decodeClaim(rows, claim)
+        }
+    }
+
+    static func qualifiedColumns(_ alias: String) -> String {
+        messageColumns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
+            .joined(separator: ", ")
+    }
+
+    private static func claimBinds(_ queueId: Int64, _ claim: ReceiveClaim, limit: Int, target: DeadLetterTarget?,
+                                   maxReceives: Int) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(queueId)
+        binds.append(claim.nowMillis)
+        binds.append(claim.expiredBeforeMillis)
+        binds.append(Int64(limit))
+        binds.append(target?.queueId ?? queueId)
+        binds.append(target?.sourceArn ?? "")
+        binds.append(Int64(maxReceives))
+        binds.append(claim.invisibleUntilMillis)
+        return binds
+    }
+
+    /// Claimed rows in seq order, and the dead-lettered count from the sentinel row.
+    static func decodeClaim(_ rows: PostgresRowSequence, _ claim: ReceiveClaim) async throws -> ([ClaimedMessage], Int) {
+        var claimed: [ClaimedMessage] = []
+        var moved = 0
+        for try await row in rows.decode(MessageRow.self) {
+            if row.0 < 0 { moved = Int(-row.0); continue }
+            claimed.append(Self.claimed(row, nowMillis: claim.nowMillis, nonce: claim.nonce))
+        }
+        claimed.sort { $0.seq < $1.seq }
+        return (claimed, moved)
+    }
+
+    /// Standard queue with message groups: one message from each of up to 32 groups in turn
+    /// (name order from after the group served last), plus the messages without a group.
+    private func receiveFairly(queueId: Int64, _ claim: ReceiveClaim, startAfter: String?) async throws -> ReceiveOutcome {
+        let outcome = try await transaction { connection -> ReceiveOutcome? in
+            let groups = try await Self.groupsInTurn(connection, queueId: queueId, startAfter: startAfter, logger: logger)
+            if groups.isEmpty { return nil }
+            var lanes: [[MessageRow]] = Array(repeating: [], count: groups.count + 1)
+            let laneRows = try await connection.query("""
+                SELECT g.ord, x.* FROM unnest(\(groups)) WITH ORDINALITY AS g(id, ord),
+                LATERAL (SELECT \(unescaped: Self.messageColumns) FROM messages
+                         WHERE queue_id = \(queueId) AND group_id = g.id AND visible_at <= \(claim.nowMillis)
+                           AND sent_at > \(claim.expiredBeforeMillis)
+                         ORDER BY seq LIMIT \(claim.limit) FOR UPDATE SKIP LOCKED) AS x
+                ORDER BY g.ord, x.seq
+                """, logger: logger)
+            for try await row in laneRows.decode((Int64, Int64, String, String, String, Data?, String?, String?, String,
+                                                  String?, String?, String?, Int64, Int64, Int, Int64?).self) {
+                lanes[Int(row.0) - 1].append((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
+                                              row.11, row.12, row.13, row.14, row.15))
+            }
+            // Messages without a group form one more lane.
+            let ungrouped = try await connection.query("""
+                SELECT \(unescaped: Self.messageColumns) FROM messages
+                WHERE queue_id = \(queueId) AND group_id IS NULL AND visible_at <= \(claim.nowMillis)
+                  AND sent_at > \(claim.expiredBeforeMillis)
+                ORDER BY visible_at, seq LIMIT \(claim.limit) FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            for try await row in ungrouped.decode(MessageRow.self) { lanes[groups.count].append(row) }
+            var picked: [MessageRow] = []
+            var round = 0
+            while picked.count < claim.limit {
+                var any = false
+                for lane in lanes where round < lane.count && picked.count < claim.limit {
+                    any = true
+                    picked.append(lane[round])
+                }
+                if !any { break }
+                round += 1
+            }
+            if picked.isEmpty { return nil }
+            var outcome = try await Self.take(picked, connection, queueId: queueId, claim, logger: logger)
+            outcome.lastGroup = picked.last(where: { $0.8 != nil })?.8
+            return outcome
+        }
+        // No groups, or nothing visible in this receive's share of them: any visible message.
+        if let outcome, !outcome.claimed.isEmpty || outcome.movedToDeadLetter > 0 { return outcome }
+        return try await receiveOldestFirst(queueId: queueId, claim)
+    }
+
+    /// Up to 32 distinct groups after `startAfter`, wrapping around, by a skip scan of the
+    /// group index (one probe per group, however many messages each holds).
+    private static func groupsInTurn(_ connection: PostgresConnection, queueId: Int64, startAfter: String?,
+                                     logger: Logger) async throws -> [String] {
+        func scan(after: String, upTo: String?, limit: Int) async throws -> [String] {
+            var groups: [String] = []
+            let rows = try await connection.query("""
+                WITH RECURSIVE g(id) AS (
+                    (SELECT group_id FROM messages WHERE queue_id = \(queueId) AND group_id > \(after)
+                     ORDER BY group_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT m.group_id FROM messages m WHERE m.queue_id = \(queueId) AND m.group_id > g.id
+                            ORDER BY m.group_id LIMIT 1)
+                    FROM g WHERE g.id IS NOT NULL)
+                SELECT id FROM g WHERE id IS NOT NULL LIMIT \(limit)
+                """, logger: logger)
+            for try await group in rows.decode(String.self) {
+                if let upTo, group > upTo { break }
+                groups.append(group)
+            }
+            return groups
+        }
+        let limit = 32
+        var groups = try await scan(after: startAfter ?? "", upTo: nil, limit: limit)
+        if let startAfter, groups.count < limit {
+            groups += try await scan(after: "", upTo: startAfter, limit: limit - groups.count)
+        }
+        return groups
+    }
+
+    /// Claims the picked (locked) rows, or moves to the dead-letter queue those received too
+    /// often, in the caller's transaction. Returns what was claimed, in the picked order.
+    static func take(_ picked: [MessageRow], _ connection: PostgresConnection, queueId: Int64, _ claim: ReceiveClaim,
+                     fifo: Bool = false, logger: Logger) async throws -> ReceiveOutcome {
+        let target = claim.deadLetter
+        let toMove = target.map { target in picked.filter { $0.13 >= target.maxReceiveCount } } ?? []
+        let toClaim = picked.filter { row in target.map { row.13 < $0.maxReceiveCount } ?? true }
+        var outcome = ReceiveOutcome(claimed: [], movedToDeadLetter: toMove.count)
+        if let target, !toMove.isEmpty {
+            try await connection.query("""
+                UPDATE messages SET queue_id = \(target.queueId), dead_letter_source = \(target.sourceArn),
+                       visible_at = \(claim.nowMillis)
+                WHERE seq = ANY(\(toMove.map(\.0)))
+                """, logger: logger)
+            // A FIFO queue's dead-letter queue is FIFO too: the groups continue there.
+            let groups = Set(toMove.compactMap(\.8)).sorted()
+            if fifo && !groups.isEmpty {
+                try await connection.query("""
+                    INSERT INTO fifo_groups (queue_id, group_id, turn)
+                    SELECT \(target.queueId), g,
+                           (SELECT COALESCE(MAX(turn), 0) + 1 FROM fifo_groups WHERE queue_id = \(target.queueId))
+                    FROM unnest(\(groups)) AS g ORDER BY g
+                    ON CONFLICT (queue_id, group_id) DO UPDATE SET turn = fifo_groups.turn
+                    """, logger: logger)
+            }
+        }
+        if !toClaim.isEmpty {
+            let rows = try await connection.query("""
+                UPDATE messages m SET visible_at = \(claim.invisibleUntilMillis), receive_count = m.receive_count + 1,
+                       first_receive_at = COALESCE(m.first_receive_at, \(claim.nowMillis)), received_at = \(claim.nowMillis)
+                WHERE m.seq = ANY(\(toClaim.map(\.0)))
+                RETURNING \(unescaped: qualifiedColumns("m"))
+                """, logger: logger)
+            var bySeq: [Int64: ClaimedMessage] = [:]
+            for try await row in rows.decode(MessageRow.self) {
+                bySeq[row.0] = claimed(row, nowMillis: claim.nowMillis, nonce: claim.nonce)
+            }
+            outcome.claimed = toClaim.compactMap { bySeq[$0.0] }
+        }
+        return outcome
+    }
+}
