@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "SQSModel", "SigV4", "WharfEngine", "WharfSQLite", "WharfProtocol",
+                "SQSModel", "SigV4", "WharfEngine", "WharfProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -96,10 +96,14 @@ let package = Package(
             dependencies: [
                 "WharfServer",
                 "WharfEngine",
+                "WharfSQLite",
+                "WharfPostgres",
                 "WharfBench",
                 "WharfCLI",
                 "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -161,7 +165,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
-        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfProtocol", "SQSModel",
+        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfSQLite", "WharfEngine", "WharfProtocol", "SQSModel",
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

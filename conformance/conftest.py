@@ -1,8 +1,9 @@
 """Fixtures of the Wharf conformance suite.
 
 Run with `python3 -m pytest conformance -q` from the repo. The server binary is `$WHARF_BIN`
-or `<repo>/.build/debug/wharf`; the Query-protocol botocore model is read from
-`<repo>/../shared/botocore-query-model`.
+or `<repo>/.build/debug/wharf`. Modes (see wharfutil): SQLite by default;
+`WHARF_CONFORMANCE_POSTGRES=postgres://...` runs every server on PostgreSQL; adding
+`WHARF_CONFORMANCE_NODES=2` makes the session server two nodes behind nginx.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from wharfutil import (  # noqa: E402
-    PROTOCOLS, WharfServer, make_client, unique_name,
+    CLUSTER_NODES, POSTGRES_URL, PROTOCOLS, WharfCluster, WharfServer, make_client, unique_name,
 )
 
 _SESSION_SERVER: WharfServer | None = None
@@ -23,15 +24,28 @@ _SESSION_SERVER: WharfServer | None = None
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The shared `wharf serve` for the whole session (fresh data dir, free port)."""
+    """The shared `wharf serve` for the whole session (fresh data dir, free port): one node, or
+    in cluster mode several nodes on one PostgreSQL schema behind nginx."""
     global _SESSION_SERVER
     base = tmp_path_factory.mktemp("wharf-session")
-    srv = WharfServer(base / "data", base / "server.log")
+    if CLUSTER_NODES > 1:
+        assert POSTGRES_URL, "cluster mode needs WHARF_CONFORMANCE_POSTGRES"
+        srv = WharfCluster(base, CLUSTER_NODES)
+    else:
+        srv = WharfServer(base / "data", base / "server.log")
     _SESSION_SERVER = srv
     srv.start()
     yield srv
     srv.stop()
     _SESSION_SERVER = None
+
+
+@pytest.fixture(scope="session")
+def node(server):
+    """One Wharf node reached directly (in cluster mode the first node, not the balancer): for
+    tests of Wharf's own HTTP handling — pipelining, half-closed sockets, raw framing — which a
+    proxy in between would answer for it."""
+    return server.nodes[0] if isinstance(server, WharfCluster) else server
 
 
 @pytest.fixture

@@ -48,25 +48,25 @@ def json_request(target, body, extra=b""):
             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
-def test_pipelined_requests_are_answered_in_order(server):
+def test_pipelined_requests_are_answered_in_order(node):
     name = unique_name("pipe")
-    assert json_call(server.endpoint, "CreateQueue", {"QueueName": name}).status_code == 200
-    url = f"{server.endpoint}/000000000000/{name}"
+    assert json_call(node.endpoint, "CreateQueue", {"QueueName": name}).status_code == 200
+    url = f"{node.endpoint}/000000000000/{name}"
     sends = [json_request("SendMessage", '{"QueueUrl": "%s", "MessageBody": "m%d"}' % (url, i)) for i in range(5)]
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+    with socket.create_connection(("127.0.0.1", node.port)) as sock:
         # All five in one write: the server must answer them one after the other, in order.
         sock.sendall(b"".join(sends) + b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         replies, rest = read_replies(sock, 6)
     assert [status for status, _, _ in replies] == ["HTTP/1.1 200 OK"] * 6
     assert all(b"MessageId" in body for _, _, body in replies[:5])
     assert replies[5][2] == b"ok\n" and rest == b""
-    r = json_call(server.endpoint, "GetQueueAttributes",
+    r = json_call(node.endpoint, "GetQueueAttributes",
                   {"QueueUrl": url, "AttributeNames": ["ApproximateNumberOfMessages"]})
     assert r.json()["Attributes"]["ApproximateNumberOfMessages"] == "5"
 
 
-def test_keep_alive_serves_many_requests_on_one_connection(server):
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+def test_keep_alive_serves_many_requests_on_one_connection(node):
+    with socket.create_connection(("127.0.0.1", node.port)) as sock:
         for _ in range(20):
             sock.sendall(json_request("ListQueues", "{}"))
             [(status, headers, _)], _ = read_replies(sock, 1)
@@ -74,8 +74,8 @@ def test_keep_alive_serves_many_requests_on_one_connection(server):
             assert headers.get("connection", "").lower() != "close"
 
 
-def test_connection_close_is_honoured(server):
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+def test_connection_close_is_honoured(node):
+    with socket.create_connection(("127.0.0.1", node.port)) as sock:
         sock.sendall(json_request("ListQueues", "{}", extra=b"Connection: close\r\n"))
         [(status, headers, _)], _ = read_replies(sock, 1)
         assert status == "HTTP/1.1 200 OK"
@@ -83,8 +83,8 @@ def test_connection_close_is_honoured(server):
         assert closed_by_server(sock)
 
 
-def test_half_closed_client_still_gets_its_reply(server):
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+def test_half_closed_client_still_gets_its_reply(node):
+    with socket.create_connection(("127.0.0.1", node.port)) as sock:
         sock.sendall(json_request("ListQueues", "{}"))
         sock.shutdown(socket.SHUT_WR)
         [(status, _, body)], _ = read_replies(sock, 1)
@@ -92,14 +92,14 @@ def test_half_closed_client_still_gets_its_reply(server):
         assert closed_by_server(sock)
 
 
-def test_half_closed_idle_connection_is_closed(server):
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+def test_half_closed_idle_connection_is_closed(node):
+    with socket.create_connection(("127.0.0.1", node.port)) as sock:
         sock.shutdown(socket.SHUT_WR)
         assert closed_by_server(sock)
 
 
-def test_replies_carry_length_and_a_current_date(server):
-    r = requests.post(server.endpoint + "/", data="{}", headers={
+def test_replies_carry_length_and_a_current_date(node):
+    r = requests.post(node.endpoint + "/", data="{}", headers={
         "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues"})
     assert r.status_code == 200
     assert int(r.headers["Content-Length"]) == len(r.content)

@@ -28,6 +28,11 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 CONFORMANCE_DIR = Path(__file__).resolve().parent
+# Which store the servers run on: unset, SQLite in each server's data directory; a
+# postgres:// URL, PostgreSQL (each data directory maps to a schema of its own). With
+# WHARF_CONFORMANCE_NODES=2 the session server is two nodes behind an nginx round robin.
+POSTGRES_URL = os.environ.get("WHARF_CONFORMANCE_POSTGRES", "")
+CLUSTER_NODES = int(os.environ.get("WHARF_CONFORMANCE_NODES", "1") or "1")
 REPO_DIR = CONFORMANCE_DIR.parent
 QUERY_MODEL_DIR = (REPO_DIR / ".." / "shared" / "botocore-query-model").resolve()
 
@@ -100,7 +105,7 @@ class WharfServer:
         self._log.flush()
         self.proc = subprocess.Popen(
             [str(binary), "serve", "--host", self.host, "--port", str(self.port),
-             "--data-dir", str(self.data_dir), *self.extra_args],
+             "--data-dir", str(self.data_dir), *store_args(self.data_dir), *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
         )
         deadline = time.monotonic() + timeout
@@ -165,6 +170,113 @@ class WharfServer:
         if len(data) > max_bytes:
             data = b"...\n" + data[-max_bytes:]
         return data.decode("utf-8", "replace")
+
+
+def store_args(data_dir: Path) -> list[str]:
+    """`--store` for PostgreSQL runs: the schema is named after the data directory, so a server
+    restarted on the same directory finds its data, and two servers on one directory share it."""
+    if not POSTGRES_URL:
+        return []
+    schema = "c_" + hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:20]
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return ["--store", f"{POSTGRES_URL}{separator}schema={schema}&pool=10"]
+
+
+class WharfCluster:
+    """Several `wharf serve` nodes on one PostgreSQL schema behind nginx, which balances every
+    request round robin (a new upstream per request, keep-alive to both). Quacks like
+    WharfServer for the suite: `endpoint`, `port`, `queue_url`, `log_tail`, stop/start."""
+
+    def __init__(self, base: Path, nodes: int = 2):
+        self.base = Path(base)
+        self.scheme = "http"
+        self.data_dir = self.base / "data"
+        self.nodes = [WharfServer(self.data_dir, self.base / f"node{i}.log") for i in range(nodes)]
+        self.log_path = self.nodes[0].log_path
+        self.port: int | None = None
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def queue_url(self, name: str) -> str:
+        return f"{self.endpoint}/{ACCOUNT}/{name}"
+
+    def start(self, timeout: float = 30.0) -> "WharfCluster":
+        for node in self.nodes:
+            node.start(timeout)
+        self.port = self.port or free_port()
+        conf = self.base / "nginx.conf"
+        upstreams = "\n".join(f"        server 127.0.0.1:{n.port};" for n in self.nodes)
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(f"""
+{user}
+worker_processes 1;
+pid {self.base}/nginx.pid;
+error_log {self.base}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {self.base}/nginx-body;
+    proxy_temp_path {self.base}/nginx-proxy;
+    upstream wharf {{
+{upstreams}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        client_max_body_size 8m;
+        location / {{
+            proxy_pass http://wharf;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            # The Host header is signed (SigV4) and builds queue URLs: pass it unchanged.
+            proxy_set_header Host $http_host;
+            proxy_read_timeout 120s;
+            proxy_buffering off;
+            proxy_request_buffering off;
+            # A request that reached a node is never retried on the other one.
+            proxy_next_upstream off;
+        }}
+    }}
+}}
+""")
+        self.proc = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=open(self.base / "nginx.out", "ab"))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.endpoint}/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"nginx did not come up: {(self.base / 'nginx-error.log').read_text() if (self.base / 'nginx-error.log').exists() else ''}",
+                    pytrace=False)
+
+    def stop(self, grace: float = 10.0):
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+        codes = [node.stop(grace) for node in self.nodes]
+        return codes[0]
+
+    def kill(self):
+        for node in self.nodes:
+            node.kill()
+
+    def alive(self) -> bool:
+        return all(node.alive() for node in self.nodes)
+
+    def log_tail(self, max_bytes: int = 20000) -> str:
+        return "\n".join(f"--- node {i} ---\n" + node.log_tail(max_bytes // len(self.nodes))
+                         for i, node in enumerate(self.nodes))
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ import Synchronization
 /// dictionary lookup rather than a query. The store is the truth: an entry is dropped when this
 /// node changes the queue, when another node says it changed it (`ClusterEvent.queueChanged`),
 /// and after `ttlMillis` in any case, so that a lost event delays a change by a few seconds at
-/// most. Misses are cached too (a queue that does not exist yet), under the same rules.
+/// most. Only queues that exist are cached: a queue another node just created is found on the
+/// first request for it, never hidden behind a cached miss.
 final class QueueCatalog: Sendable {
     private struct Entry {
-        var queue: StoredQueue?
+        var queue: StoredQueue
         var loadedAtMillis: Int64
     }
     private struct State {
@@ -22,7 +23,7 @@ final class QueueCatalog: Sendable {
     init(ttlMillis: Int64 = 5_000) { self.ttlMillis = ttlMillis }
 
     enum Lookup {
-        case hit(StoredQueue?)
+        case hit(StoredQueue)
         case miss(generation: UInt64)
     }
 
@@ -35,11 +36,13 @@ final class QueueCatalog: Sendable {
         }
     }
 
+    var generation: UInt64 { state.withLock { $0.generation } }
+
     /// Stores what a load read, unless an invalidation happened since it started.
     func store(_ queue: StoredQueue?, for key: QueueKey, loadedAt nowMillis: Int64, generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
-            state.entries[key] = Entry(queue: queue, loadedAtMillis: nowMillis)
+            state.entries[key] = queue.map { Entry(queue: $0, loadedAtMillis: nowMillis) }
         }
     }
 
@@ -47,7 +50,7 @@ final class QueueCatalog: Sendable {
     func put(_ queue: StoredQueue?, for key: QueueKey, nowMillis: Int64) {
         state.withLock { state in
             state.generation &+= 1
-            state.entries[key] = Entry(queue: queue, loadedAtMillis: nowMillis)
+            state.entries[key] = queue.map { Entry(queue: $0, loadedAtMillis: nowMillis) }
         }
     }
 
@@ -67,6 +70,6 @@ final class QueueCatalog: Sendable {
 
     /// The cached id of a queue, if any (to wake its long polls when another node changed it).
     func cachedId(of key: QueueKey) -> Int64? {
-        state.withLock { $0.entries[key]?.queue?.id }
+        state.withLock { $0.entries[key]?.queue.id }
     }
 }

@@ -90,7 +90,7 @@ extension SQSEngine {
     private func resolveArn(_ text: String, parameter: String, _ ctx: CallContext,
                             _ operation: SQSOperation) async throws(SQSError) -> StoredQueue {
         let missing = SQSError.resourceNotFound("The resource that you specified for the \(parameter) parameter doesn't exist.")
-        guard let arn = QueueArn(text), let queue = try await queue(arn.key) else { throw missing }
+        guard let arn = QueueArn(text), let queue = try await freshQueue(arn.key) else { throw missing }
         do throws(SQSError) {
             try authorize(queue, ctx, operation)
         } catch where error.shape == "QueueDoesNotExist" {

@@ -66,7 +66,7 @@ extension SQSEngine {
     public func getQueueUrl(_ request: GetQueueUrlRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueUrlResponse {
         let account = request.QueueOwnerAWSAccountId ?? ctx.accountId
         let key = QueueKey(account: account, region: ctx.region, name: request.QueueName)
-        guard let queue = try await queue(key) else { throw .queueDoesNotExist() }
+        guard let queue = try await freshQueue(key) else { throw .queueDoesNotExist() }
         try authorize(queue, ctx, .getQueueUrl)
         return GetQueueUrlResponse(QueueUrl: ctx.queueURL(queue.key))
     }
@@ -204,7 +204,11 @@ extension SQSEngine {
     @discardableResult
     func modifyQueue(_ key: QueueKey, purging: Bool = false,
                      _ change: (inout StoredQueue) throws -> Void) async throws(SQSError) -> StoredQueue {
-        for _ in 0..<Self.maxUpdateAttempts {
+        for attempt in 0..<Self.maxUpdateAttempts {
+            if attempt > 0 {
+                // Another writer won the race: back off a little (jittered, growing) and read again.
+                try? await Task.sleep(nanoseconds: UInt64.random(in: 1...(1 << min(attempt, 6))) * 1_000_000)
+            }
             guard var queue = try await storage({ try await store.queue(key) }) else { throw .queueDoesNotExist() }
             try await storage { try change(&queue) }
             let proposed = queue
@@ -222,7 +226,7 @@ extension SQSEngine {
     }
 
     /// Attempts of one metadata change before it gives up on concurrent writers.
-    static let maxUpdateAttempts = 20
+    static let maxUpdateAttempts = 50
 }
 
 /// Tag limits (sqs-api.md §6.7).
@@ -281,7 +285,7 @@ extension SQSEngine {
         if arn.key.account != source.account || arn.key.region != source.region {
             throw invalid("Dead-letter target must be in the same account and region as the source queue.")
         }
-        guard let target = try await queue(arn.key) else { throw invalid("Dead letter target does not exist.") }
+        guard let target = try await freshQueue(arn.key) else { throw invalid("Dead letter target does not exist.") }
         if target.config.isFifo != fifo { throw invalid("Dead-letter queue must be same type of queue as the source.") }
         if let allowText = target.attributes["RedriveAllowPolicy"], let allow = try? RedriveAllowPolicy.parse(allowText),
            !allow.allows(sourceArn: source.arn) {

@@ -34,6 +34,7 @@ extension SQSEngine {
         let deadline = clock.nowMillis() + Int64(wait) * 1000
         let view = ReceiveView(request, fifo: fifo)
 
+        var parked = false
         while true {
             // Settings may change while we wait; the queue may even be deleted.
             guard let current = try await self.queue(queue.key), current.id == queue.id else {
@@ -50,7 +51,13 @@ extension SQSEngine {
                 deadLetter: try await deadLetterTarget(of: current), attemptId: attemptId,
                 attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis,
                 maxInFlight: limits.maxInFlightMessages, nonce: identifiers.next())
-            let outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
+            let outcome: ReceiveOutcome
+            do {
+                outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
+            } catch where parked && error.shape == SQSError.queueDoesNotExist().shape {
+                // Deleted (through another node) while this receive waited: it ends empty.
+                return ReceiveMessageResponse(Messages: [])
+            }
             // At the in-flight limit a standard queue's short poll fails; long polls and FIFO
             // queues just find nothing (sqs-api.md §6.7).
             if outcome.atInFlightLimit { queuesAtInFlightLimit.withLock { _ = $0.insert(queue.id) } }
@@ -70,6 +77,7 @@ extension SQSEngine {
             let next = try await storage { try await store.nextVisibleTime(queueId: queue.id, after: now) }
             await waiters.wait(queueId: queue.id, seenGeneration: generation,
                                deadlineMillis: min(deadline, next ?? deadline))
+            parked = true
         }
     }
 

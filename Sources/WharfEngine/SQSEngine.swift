@@ -45,6 +45,8 @@ public final class SQSEngine: Sendable {
     let fairCursors = Mutex<[Int64: String]>([:])
     /// Queues where a receive found the in-flight limit reached: a delete there wakes long polls.
     let queuesAtInFlightLimit = Mutex<Set<Int64>>([])
+    /// The last readiness check (see `isReady`).
+    let readiness = Mutex(Readiness())
     /// The move tasks this node runs, by id.
     let moveTaskRuns = Mutex<[String: Task<Void, Never>]>([:])
     /// How long a deleted queue's name stays reserved, and the minimum gap between purges.
@@ -77,6 +79,24 @@ public final class SQSEngine: Sendable {
         }
     }
 
+    /// The queue with this key as the store has it now (and the cache with it).
+    func freshQueue(_ key: QueueKey) async throws(SQSError) -> StoredQueue? {
+        let now = clock.nowMillis()
+        let generation = catalog.generation
+        let queue = try await storage { try await store.queue(key) }
+        catalog.store(queue, for: key, loadedAt: now, generation: generation)
+        return queue
+    }
+
+    /// The operations that read a queue's settings from the catalog cache: the message
+    /// operations, which run at thousands per second and where the store itself notices a queue
+    /// deleted by another node. Every other operation reads the queue from the store, so that a
+    /// change made through one node is what the next request sees through any node.
+    static let cachedOperations: Set<SQSOperation> = [
+        .sendMessage, .sendMessageBatch, .receiveMessage, .deleteMessage, .deleteMessageBatch,
+        .changeMessageVisibility, .changeMessageVisibilityBatch,
+    ]
+
     /// Resolves the queue a request addresses — its `QueueUrl` (any host; the last two path
     /// segments are account and name), else the request path, in the caller's region — and
     /// checks that the caller may perform `operation` on it.
@@ -99,7 +119,8 @@ public final class SQSEngine: Sendable {
         } else {
             throw .missingParameter("QueueUrl")
         }
-        guard let queue = try await queue(key) else { throw .queueDoesNotExist() }
+        let found = Self.cachedOperations.contains(operation) ? try await queue(key) : try await freshQueue(key)
+        guard let queue = found else { throw .queueDoesNotExist() }
         try authorize(queue, ctx, operation)
         return queue
     }
@@ -154,6 +175,9 @@ public final class SQSEngine: Sendable {
             throw .serviceUnavailable()
         } catch StoreError.queueMissing {
             throw .queueDoesNotExist()
+        } catch is CancellationError {
+            // The request was abandoned (its client went away, the server is stopping).
+            throw .serviceUnavailable()
         } catch {
             logger.error("store failure: \(error)")
             throw .internalError("We encountered an internal error. Please try again.")

@@ -11,7 +11,7 @@ extension PostgresMessageStore {
         try await transaction { connection in
             if let attemptId = claim.attemptId,
                let replayed = try await Self.replayAttempt(connection, queueId: queueId, attemptId: attemptId, claim,
-                                                           logger: logger) {
+                                                           logger: self.logger) {
                 return ReceiveOutcome(claimed: replayed)
             }
             var outcome = ReceiveOutcome(claimed: [])
@@ -29,7 +29,7 @@ extension PostgresMessageStore {
                            ORDER BY m.seq LIMIT 1) <= \(claim.nowMillis)
                     ORDER BY g.turn, g.group_id LIMIT \(remaining)
                     FOR UPDATE OF g SKIP LOCKED
-                    """, logger: logger).decode(String.self) {
+                    """, logger: self.logger).decode(String.self) {
                     groups.append(group)
                 }
                 if groups.isEmpty { break }
@@ -40,7 +40,7 @@ extension PostgresMessageStore {
                     SELECT x.* FROM unnest(\(groups)) AS g(id),
                     LATERAL (SELECT \(unescaped: Self.messageColumns) FROM messages
                              WHERE queue_id = \(queueId) AND group_id = g.id ORDER BY seq LIMIT \(remaining)) AS x
-                    """, logger: logger).decode(MessageRow.self) {
+                    """, logger: self.logger).decode(MessageRow.self) {
                     byGroup[row.8 ?? "", default: []].append(row)
                 }
                 var picked: [MessageRow] = []
@@ -55,7 +55,7 @@ extension PostgresMessageStore {
                     }
                 }
                 if picked.isEmpty { break }
-                let step = try await Self.take(picked, connection, queueId: queueId, claim, fifo: true, logger: logger)
+                let step = try await Self.take(picked, connection, queueId: queueId, claim, fifo: true, logger: self.logger)
                 outcome.claimed += step.claimed
                 outcome.movedToDeadLetter += step.movedToDeadLetter
                 let servedNow = Set(step.claimed.compactMap(\.record.groupId))
@@ -73,14 +73,14 @@ extension PostgresMessageStore {
                     UPDATE fifo_groups g SET turn = (SELECT MAX(turn) FROM fifo_groups WHERE queue_id = \(queueId)) + s.ord
                     FROM unnest(\(served)) WITH ORDINALITY AS s(id, ord)
                     WHERE g.queue_id = \(queueId) AND g.group_id = s.id
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             if outcome.movedToDeadLetter > 0 {
                 // Groups emptied by the dead-letter moves (their rows are ours, locked above).
                 try await connection.query("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND g.group_id = ANY(\(visited))
                       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             if let attemptId = claim.attemptId, !outcome.claimed.isEmpty {
                 let receipts = outcome.claimed.map { "\($0.seq):\($0.receiveCount)" }.joined(separator: ",")
@@ -89,7 +89,7 @@ extension PostgresMessageStore {
                     VALUES (\(queueId), \(attemptId), \(claim.nowMillis), \(receipts), \(Int64(bitPattern: claim.nonce)))
                     ON CONFLICT (queue_id, attempt_id) DO UPDATE
                         SET created_at = EXCLUDED.created_at, receipts = EXCLUDED.receipts, nonce = EXCLUDED.nonce
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             return outcome
         }

@@ -26,8 +26,8 @@ extension PostgresMessageStore {
             return try await sendGrouped(queueId: queueId, messages: messages, nowMillis: nowMillis)
         }
         // The common case, a standard queue: one statement for the whole batch.
-        return try await run {
-            let rows = try await client.query("""
+        return try await run { connection in
+            let rows = try await connection.query("""
                 INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, trace_header,
                                       sender_id, sent_at, visible_at)
                 SELECT \(queueId), m.id, m.body, m.md5, NULLIF(m.attributes, ''::bytea), NULLIF(m.md5_attributes, ''),
@@ -40,7 +40,7 @@ extension PostgresMessageStore {
                      WITH ORDINALITY AS m(id, body, md5, attributes, md5_attributes, trace, sender, sent, visible, ord)
                 ORDER BY m.ord
                 RETURNING seq
-                """, logger: logger)
+                """, logger: self.logger)
             var outcomes: [SendOutcome] = []
             for try await seq in rows.decode(Int64.self) { outcomes.append(.stored(seq: seq)) }
             return outcomes
@@ -55,7 +55,7 @@ extension PostgresMessageStore {
         try await transaction { connection in
             var fifo = false
             for try await flag in try await connection.query(
-                "SELECT fifo FROM queues WHERE id = \(queueId) FOR KEY SHARE", logger: logger).decode(Bool.self) {
+                "SELECT fifo FROM queues WHERE id = \(queueId) FOR KEY SHARE", logger: self.logger).decode(Bool.self) {
                 fifo = flag
             }
             if fifo {
@@ -66,7 +66,7 @@ extension PostgresMessageStore {
                     SELECT \(queueId), g, (SELECT COALESCE(MAX(turn), 0) + 1 FROM fifo_groups WHERE queue_id = \(queueId))
                     FROM unnest(\(groups)) AS g ORDER BY g
                     ON CONFLICT (queue_id, group_id) DO UPDATE SET turn = fifo_groups.turn
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             var outcomes: [SendOutcome] = []
             var taken: [String: SendOutcome] = [:]   // deduplication keys claimed earlier in this batch
@@ -96,7 +96,7 @@ extension PostgresMessageStore {
                                \(m.sentAtMillis), \(message.visibleAtMillis)
                         FROM d
                         RETURNING seq
-                        """, logger: logger)
+                        """, logger: self.logger)
                     var stored: Int64?
                     for try await seq in rows.decode(Int64.self) { stored = seq }
                     if let stored {
@@ -106,7 +106,7 @@ extension PostgresMessageStore {
                         for try await (messageId, seq) in try await connection.query("""
                             SELECT message_id, seq FROM dedup
                             WHERE queue_id = \(queueId) AND scope = \(key.scope) AND dedup_id = \(key.id)
-                            """, logger: logger).decode((String, Int64).self) {
+                            """, logger: self.logger).decode((String, Int64).self) {
                             original = .duplicate(messageId: messageId, seq: seq)
                         }
                         outcomes.append(original ?? .duplicate(messageId: m.messageId, seq: 0))
@@ -120,7 +120,7 @@ extension PostgresMessageStore {
                                 \(m.md5OfAttributes), \(m.traceHeader), \(m.senderId), \(m.groupId), \(m.sentAtMillis),
                                 \(message.visibleAtMillis))
                         RETURNING seq
-                        """, logger: logger)
+                        """, logger: self.logger)
                     for try await seq in rows.decode(Int64.self) { outcomes.append(.stored(seq: seq)) }
                 }
             }
@@ -144,14 +144,19 @@ extension PostgresMessageStore {
         let seqs = messages.map(\.seq)
         guard let currentAt else {
             // Standard queues: a handle deletes its message whatever happened since.
-            return try await run {
+            let outcomes: [DeleteOutcome] = try await run { connection in
                 var deleted = Set<Int64>()
-                let rows = try await client.query("""
+                let rows = try await connection.query("""
                     DELETE FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)) RETURNING seq
-                    """, logger: logger)
+                    """, logger: self.logger)
                 for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
                 return seqs.map { deleted.contains($0) ? .deleted : .gone }
             }
+            if !outcomes.contains(.deleted) {
+                // Nothing deleted: perhaps because another node deleted the queue itself.
+                guard try await queueExists(queueId) else { throw StoreError.queueMissing }
+            }
+            return outcomes
         }
         // FIFO: only the latest receive's handle, while its visibility lasts. The groups are
         // locked first (the order receives and sends lock in), then the messages go, then the
@@ -162,7 +167,7 @@ extension PostgresMessageStore {
                 SELECT 1 FROM fifo_groups WHERE queue_id = \(queueId) AND group_id IN (
                     SELECT group_id FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)))
                 ORDER BY group_id FOR UPDATE
-                """, logger: logger)
+                """, logger: self.logger)
             var deleted = Set<Int64>()
             let rows = try await connection.query("""
                 WITH h AS (SELECT * FROM unnest(\(seqs), \(counts)) AS h(seq, receive_count)),
@@ -175,13 +180,13 @@ extension PostgresMessageStore {
                               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = \(queueId)
                                               AND m.group_id = g.group_id AND m.seq NOT IN (SELECT seq FROM d)))
                 SELECT seq FROM d
-                """, logger: logger)
+                """, logger: self.logger)
             for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
             var present = Set<Int64>()
             if deleted.count < seqs.count {
                 for try await seq in try await connection.query("""
                     SELECT seq FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs))
-                    """, logger: logger).decode(Int64.self) { present.insert(seq) }
+                    """, logger: self.logger).decode(Int64.self) { present.insert(seq) }
             }
             return seqs.map { deleted.contains($0) ? .deleted : present.contains($0) ? .expired : .gone }
         }
@@ -197,7 +202,7 @@ extension PostgresMessageStore {
             for try await (seq, count, visible, received) in try await connection.query("""
                 SELECT seq, receive_count, visible_at, received_at FROM messages
                 WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)) FOR UPDATE
-                """, logger: logger).decode((Int64, Int, Int64, Int64?).self) {
+                """, logger: self.logger).decode((Int64, Int, Int64, Int64?).self) {
                 states[seq] = (count, visible, received)
             }
             var results: [VisibilityChangeResult] = []
@@ -220,7 +225,13 @@ extension PostgresMessageStore {
                 try await connection.query("""
                     UPDATE messages m SET visible_at = c.visible FROM unnest(\(update.seqs), \(update.times)) AS c(seq, visible)
                     WHERE m.seq = c.seq AND m.queue_id = \(queueId)
-                    """, logger: logger)
+                    """, logger: self.logger)
+            } else if states.isEmpty {
+                // No message found: perhaps because another node deleted the queue itself.
+                var exists = false
+                for try await _ in try await connection.query("SELECT 1 FROM queues WHERE id = \(queueId)",
+                                                              logger: self.logger).decode(Int.self) { exists = true }
+                if !exists { throw StoreError.queueMissing }
             }
             return results
         }
@@ -232,7 +243,7 @@ extension PostgresMessageStore {
             for try await count in try await connection.query("""
                 WITH d AS (DELETE FROM messages WHERE queue_id = \(queueId) AND sent_at <= \(sentBeforeMillis) RETURNING 1)
                 SELECT count(*)::bigint FROM d
-                """, logger: logger).decode(Int64.self) { removed = Int(count) }
+                """, logger: self.logger).decode(Int64.self) { removed = Int(count) }
             if removed > 0 {
                 // Groups whose last messages expired. Their rows are locked first, then checked
                 // in a new snapshot: a send that holds a group's row has committed by then.
@@ -240,33 +251,33 @@ extension PostgresMessageStore {
                     SELECT 1 FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
                         SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
                     ORDER BY g.group_id FOR UPDATE
-                    """, logger: logger)
+                    """, logger: self.logger)
                 try await connection.query("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
                         SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             return removed
         }
     }
 
     public func forgetExpiredKeys(nowMillis: Int64, attemptsBeforeMillis: Int64) async throws {
-        try await run {
-            try await client.query("DELETE FROM dedup WHERE expires_at <= \(nowMillis)", logger: logger)
-            try await client.query("DELETE FROM receive_attempts WHERE created_at <= \(attemptsBeforeMillis)", logger: logger)
+        try await run { connection in
+            try await connection.query("DELETE FROM dedup WHERE expires_at <= \(nowMillis)", logger: self.logger)
+            try await connection.query("DELETE FROM receive_attempts WHERE created_at <= \(attemptsBeforeMillis)", logger: self.logger)
         }
     }
 
     public func counts(queueId: Int64, nowMillis: Int64) async throws -> QueueCounts {
-        try await run {
+        try await run { connection in
             // Hidden messages never received are delayed; hidden ones received before are in flight.
-            let rows = try await client.query("""
+            let rows = try await connection.query("""
                 SELECT
                   (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at <= \(nowMillis))
                 + (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at <= \(nowMillis)),
                   (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(nowMillis)),
                   (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at > \(nowMillis))
-                """, logger: logger)
+                """, logger: self.logger)
             for try await (visible, inFlight, delayed) in rows.decode((Int64, Int64, Int64).self) {
                 return QueueCounts(visible: Int(visible), inFlight: Int(inFlight), delayed: Int(delayed))
             }
@@ -275,12 +286,12 @@ extension PostgresMessageStore {
     }
 
     public func nextVisibleTime(queueId: Int64, after nowMillis: Int64) async throws -> Int64? {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 SELECT LEAST(
                   (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at > \(nowMillis)),
                   (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(nowMillis)))
-                """, logger: logger)
+                """, logger: self.logger)
             for try await next in rows.decode(Int64?.self) { return next }
             return nil
         }

@@ -16,7 +16,7 @@ extension PostgresMessageStore {
             var task = task
             for try await (count, boundary) in try await connection.query("""
                 SELECT count(*), COALESCE(max(seq), 0) FROM messages WHERE queue_id = \(task.sourceQueueId)
-                """, logger: logger).decode((Int64, Int64).self) {
+                """, logger: self.logger).decode((Int64, Int64).self) {
                 task.toMove = count
                 task.boundarySeq = boundary
             }
@@ -27,7 +27,7 @@ extension PostgresMessageStore {
                     VALUES (\(task.id), \(task.sourceQueueId), \(task.sourceArn), \(task.destinationArn), \(task.maxPerSecond),
                             \(task.status.rawValue), \(task.moved), \(task.toMove), \(task.startedAtMillis),
                             \(task.failureReason), \(task.boundarySeq))
-                    """, logger: logger)
+                    """, logger: self.logger)
             } catch where PostgresFailure(error).sqlState == "23505" {
                 throw StoreError.moveTaskActive
             }
@@ -36,11 +36,11 @@ extension PostgresMessageStore {
     }
 
     public func moveTasks(sourceQueueId: Int64?) async throws -> [MoveTask] {
-        try await run {
+        try await run { connection in
             let filter = sourceQueueId.map { "WHERE source_queue_id = \($0)" } ?? ""
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT \(Self.taskColumns) FROM move_tasks \(filter) ORDER BY started_at DESC, created DESC
-                """), logger: logger)
+                """), logger: self.logger)
             var tasks: [MoveTask] = []
             for try await row in rows.decode(TaskRow.self) {
                 tasks.append(MoveTask(id: row.0, sourceQueueId: row.1, sourceArn: row.2, destinationArn: row.3,
@@ -54,12 +54,12 @@ extension PostgresMessageStore {
 
     public func updateMoveTask(id: String, status: MoveTaskStatus, failureReason: String?,
                                from: Set<MoveTaskStatus>) async throws -> Bool {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 UPDATE move_tasks SET status = \(status.rawValue), failure_reason = \(failureReason)
                 WHERE id = \(id) AND status = ANY(\(from.map(\.rawValue)))
                 RETURNING id
-                """, logger: logger)
+                """, logger: self.logger)
             for try await _ in rows.decode(String.self) { return true }
             return false
         }
@@ -70,7 +70,7 @@ extension PostgresMessageStore {
         try await transaction { connection in
             var status = MoveTaskStatus.failed
             for try await text in try await connection.query(
-                "SELECT status FROM move_tasks WHERE id = \(task.id) FOR UPDATE", logger: logger).decode(String.self) {
+                "SELECT status FROM move_tasks WHERE id = \(task.id) FOR UPDATE", logger: self.logger).decode(String.self) {
                 status = MoveTaskStatus(rawValue: text) ?? .failed
             }
             guard status == .running else { return MoveStep(moved: 0, destinations: [], missingDestination: nil, status: status) }
@@ -82,7 +82,7 @@ extension PostgresMessageStore {
                 WHERE queue_id = \(task.sourceQueueId) AND seq <= \(task.boundarySeq) AND visible_at <= \(nowMillis)
                 \(unescaped: onlyDeadLettered)
                 ORDER BY seq LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                """, logger: logger).decode((Int64, String?, String?).self) {
+                """, logger: self.logger).decode((Int64, String?, String?).self) {
                 candidates.append(row)
             }
             var step = MoveStep(moved: 0, destinations: [], missingDestination: nil)
@@ -110,7 +110,7 @@ extension PostgresMessageStore {
                            receive_count = 0, first_receive_at = NULL, received_at = NULL
                     FROM unnest(\(moves.seqs), \(moves.targets)) AS x(seq, target)
                     WHERE m.seq = x.seq
-                    """, logger: logger)
+                    """, logger: self.logger)
                 for (target, groups) in groupsByTarget {
                     try await connection.query("""
                         INSERT INTO fifo_groups (queue_id, group_id, turn)
@@ -119,18 +119,18 @@ extension PostgresMessageStore {
                         WHERE (SELECT fifo FROM queues WHERE id = \(target))
                         ORDER BY g
                         ON CONFLICT (queue_id, group_id) DO UPDATE SET turn = fifo_groups.turn
-                        """, logger: logger)
+                        """, logger: self.logger)
                 }
                 let sourceGroups = Set(candidates.compactMap(\.group)).sorted()
                 if !sourceGroups.isEmpty {
                     try await connection.query("""
                         DELETE FROM fifo_groups g WHERE g.queue_id = \(task.sourceQueueId) AND g.group_id = ANY(\(sourceGroups))
                           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
-                        """, logger: logger)
+                        """, logger: self.logger)
                 }
             }
             step.moved = moves.seqs.count
-            try await connection.query("UPDATE move_tasks SET moved = moved + \(step.moved) WHERE id = \(task.id)", logger: logger)
+            try await connection.query("UPDATE move_tasks SET moved = moved + \(step.moved) WHERE id = \(task.id)", logger: self.logger)
             return step
         }
     }

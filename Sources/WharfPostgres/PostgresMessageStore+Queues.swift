@@ -14,20 +14,20 @@ extension PostgresMessageStore {
     }
 
     public func loadQueues() async throws -> [StoredQueue] {
-        try await run {
+        try await run { connection in
             var queues: [StoredQueue] = []
-            let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(Self.queueColumns) FROM queues"), logger: logger)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.queueColumns) FROM queues"), logger: self.logger)
             for try await row in rows.decode(QueueRow.self) { queues.append(try Self.queue(row)) }
             return queues
         }
     }
 
     public func queue(_ key: QueueKey) async throws -> StoredQueue? {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 SELECT id, account, region, name, attributes, tags, created_at, modified_at, purged_at, version
                 FROM queues WHERE account = \(key.account) AND region = \(key.region) AND name = \(key.name)
-                """, logger: logger)
+                """, logger: self.logger)
             for try await row in rows.decode(QueueRow.self) { return try Self.queue(row) }
             return nil
         }
@@ -37,14 +37,14 @@ extension PostgresMessageStore {
                             nowMillis: Int64) async throws -> StoredQueue {
         let attributesJSON = try Self.encodeMap(attributes), tagsJSON = try Self.encodeMap(tags)
         let fifo = attributes["FifoQueue"] == "true"
-        return try await run {
+        return try await run { connection in
             do {
-                let rows = try await client.query("""
+                let rows = try await connection.query("""
                     INSERT INTO queues (account, region, name, fifo, attributes, tags, created_at, modified_at)
                     VALUES (\(key.account), \(key.region), \(key.name), \(fifo), \(attributesJSON), \(tagsJSON),
                             \(nowMillis), \(nowMillis))
                     RETURNING id
-                    """, logger: logger)
+                    """, logger: self.logger)
                 for try await id in rows.decode(Int64.self) {
                     return StoredQueue(id: id, key: key, attributes: attributes, tags: tags,
                                        createdAtMillis: nowMillis, modifiedAtMillis: nowMillis, lastPurgeMillis: nil)
@@ -72,7 +72,7 @@ extension PostgresMessageStore {
                        purged_at = \(queue.lastPurgeMillis), version = version + 1
                 WHERE id = \(queue.id) AND version = \(queue.version)
                 RETURNING version
-                """, logger: logger)
+                """, logger: self.logger)
             var written: StoredQueue?
             for try await version in rows.decode(Int64.self) {
                 written = queue
@@ -82,7 +82,7 @@ extension PostgresMessageStore {
                 // A purge also ends the deduplication window: a purged id may be sent again.
                 for table in ["messages", "dedup", "receive_attempts", "fifo_groups"] {
                     try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE queue_id = $1",
-                                                             binds: Self.binds(queue.id)), logger: logger)
+                                                             binds: Self.binds(queue.id)), logger: self.logger)
                 }
             }
             return written
@@ -93,21 +93,21 @@ extension PostgresMessageStore {
         try await transaction { connection in
             // The queue row first: a send that holds it (the messages' foreign key) finishes
             // before, and the cascade then removes its messages too.
-            try await connection.query("DELETE FROM queues WHERE id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM queues WHERE id = \(id)", logger: self.logger)
             try await connection.query("""
                 INSERT INTO deleted_queues (account, region, name, deleted_at)
                 VALUES (\(key.account), \(key.region), \(key.name), \(nowMillis))
                 ON CONFLICT (account, region, name) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
-                """, logger: logger)
+                """, logger: self.logger)
         }
     }
 
     public func lastDeletion(of key: QueueKey) async throws -> Int64? {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 SELECT deleted_at FROM deleted_queues
                 WHERE account = \(key.account) AND region = \(key.region) AND name = \(key.name)
-                """, logger: logger)
+                """, logger: self.logger)
             for try await deletedAt in rows.decode(Int64.self) { return deletedAt }
             return nil
         }
@@ -116,21 +116,21 @@ extension PostgresMessageStore {
     // MARK: Leases
 
     public func acquireLease(_ name: String, owner: String, nowMillis: Int64, durationMillis: Int64) async throws -> Bool {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 INSERT INTO leases (name, owner, expires_at) VALUES (\(name), \(owner), \(nowMillis + durationMillis))
                 ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
                 WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= \(nowMillis)
                 RETURNING owner
-                """, logger: logger)
+                """, logger: self.logger)
             for try await _ in rows.decode(String.self) { return true }
             return false
         }
     }
 
     public func releaseLease(_ name: String, owner: String) async throws {
-        try await run {
-            try await client.query("DELETE FROM leases WHERE name = \(name) AND owner = \(owner)", logger: logger)
+        try await run { connection in
+            try await connection.query("DELETE FROM leases WHERE name = \(name) AND owner = \(owner)", logger: self.logger)
         }
     }
 

@@ -12,25 +12,40 @@ extension PostgresMessageStore {
             if inFlight >= claim.maxInFlight { return ReceiveOutcome(claimed: [], atInFlightLimit: true) }
             claim.limit = min(claim.limit, claim.maxInFlight - inFlight)
         }
+        let outcome: ReceiveOutcome
         switch claim.order {
         case .oldestFirst:
-            return try await receiveOldestFirst(queueId: queueId, claim)
+            outcome = try await receiveOldestFirst(queueId: queueId, claim)
         case .fairByGroup(let startAfter):
-            return try await receiveFairly(queueId: queueId, claim, startAfter: startAfter)
+            outcome = try await receiveFairly(queueId: queueId, claim, startAfter: startAfter)
         case .fifo:
-            return try await receiveFifo(queueId: queueId, claim)
+            outcome = try await receiveFifo(queueId: queueId, claim)
+        }
+        // Nothing to hand out: say so if the queue itself is gone (deleted by another node
+        // after this one resolved it), as a receive on a missing queue must fail.
+        if outcome.claimed.isEmpty && outcome.movedToDeadLetter == 0 {
+            guard try await queueExists(queueId) else { throw StoreError.queueMissing }
+        }
+        return outcome
+    }
+
+    func queueExists(_ queueId: Int64) async throws -> Bool {
+        try await run { connection in
+            for try await _ in try await connection.query("SELECT 1 FROM queues WHERE id = \(queueId)",
+                                                          logger: self.logger).decode(Int.self) { return true }
+            return false
         }
     }
 
     /// In-flight messages, counted up to the limit from the in-flight lane. Not in the claim's
     /// transaction: with several nodes the limit is approximate, as it is on AWS.
     private func inFlightCount(queueId: Int64, claim: ReceiveClaim) async throws -> Int {
-        try await run {
-            let rows = try await client.query("""
+        try await run { connection in
+            let rows = try await connection.query("""
                 SELECT count(*) FROM (SELECT 1 FROM messages
                     WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(claim.nowMillis)
                     LIMIT \(claim.maxInFlight)) AS f
-                """, logger: logger)
+                """, logger: self.logger)
             for try await count in rows.decode(Int64.self) { return Int(count) }
             return 0
         }
@@ -54,8 +69,8 @@ extension PostgresMessageStore {
         let target = claim.deadLetter
         // Without a dead-letter queue nothing qualifies for the move.
         let maxReceives = target?.maxReceiveCount ?? Int(Int32.max)
-        return try await run {
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+        return try await run { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                 WITH fresh AS (
                     SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
                       AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
@@ -80,7 +95,7 @@ extension PostgresMessageStore {
                 SELECT -count(*), '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL
                 FROM moved HAVING count(*) > 0
                 """, binds: Self.claimBinds(queueId, claim, limit: limit, target: target, maxReceives: maxReceives)),
-                logger: logger)
+                logger: self.logger)
             return try await Self.decodeClaim(rows, claim)
         }
     }
@@ -120,7 +135,7 @@ extension PostgresMessageStore {
     /// (name order from after the group served last), plus the messages without a group.
     private func receiveFairly(queueId: Int64, _ claim: ReceiveClaim, startAfter: String?) async throws -> ReceiveOutcome {
         let outcome = try await transaction { connection -> ReceiveOutcome? in
-            let groups = try await Self.groupsInTurn(connection, queueId: queueId, startAfter: startAfter, logger: logger)
+            let groups = try await Self.groupsInTurn(connection, queueId: queueId, startAfter: startAfter, logger: self.logger)
             if groups.isEmpty { return nil }
             var lanes: [[MessageRow]] = Array(repeating: [], count: groups.count + 1)
             let laneRows = try await connection.query("""
@@ -130,7 +145,7 @@ extension PostgresMessageStore {
                            AND sent_at > \(claim.expiredBeforeMillis)
                          ORDER BY seq LIMIT \(claim.limit) FOR UPDATE SKIP LOCKED) AS x
                 ORDER BY g.ord, x.seq
-                """, logger: logger)
+                """, logger: self.logger)
             for try await row in laneRows.decode((Int64, Int64, String, String, String, Data?, String?, String?, String,
                                                   String?, String?, String?, Int64, Int64, Int, Int64?).self) {
                 lanes[Int(row.0) - 1].append((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
@@ -142,7 +157,7 @@ extension PostgresMessageStore {
                 WHERE queue_id = \(queueId) AND group_id IS NULL AND visible_at <= \(claim.nowMillis)
                   AND sent_at > \(claim.expiredBeforeMillis)
                 ORDER BY visible_at, seq LIMIT \(claim.limit) FOR UPDATE SKIP LOCKED
-                """, logger: logger)
+                """, logger: self.logger)
             for try await row in ungrouped.decode(MessageRow.self) { lanes[groups.count].append(row) }
             var picked: [MessageRow] = []
             var round = 0
@@ -156,7 +171,7 @@ extension PostgresMessageStore {
                 round += 1
             }
             if picked.isEmpty { return nil }
-            var outcome = try await Self.take(picked, connection, queueId: queueId, claim, logger: logger)
+            var outcome = try await Self.take(picked, connection, queueId: queueId, claim, logger: self.logger)
             outcome.lastGroup = picked.last(where: { $0.8 != nil })?.8
             return outcome
         }

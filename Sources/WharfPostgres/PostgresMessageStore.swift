@@ -1,6 +1,9 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
+import Synchronization
 import WharfEngine
 
 /// The shared store: several stateless Wharf nodes over one PostgreSQL database.
@@ -28,14 +31,20 @@ public final class PostgresMessageStore: MessageStore {
     /// LISTEN/NOTIFY between the nodes.
     public let bus: PostgresBus
     private let runner: Task<Void, Never>
+    /// Where lease timeouts are scheduled.
+    let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
     private init(configuration: PostgresStoreConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         let nodeId = "node-" + UUID().uuidString.lowercased().prefix(13)
         self.nodeId = String(nodeId)
+        // The pool logs every failed connection attempt at info level; this store says what
+        // matters itself (unavailable, reconnected), so the pool speaks only of errors.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration.clientConfiguration(applicationName: "wharf \(nodeId)"),
-                                    backgroundLogger: logger)
+                                    backgroundLogger: poolLogger)
         self.client = client
         runner = Task { await client.run() }
         clock = DatabaseClock(logger: logger)
@@ -75,7 +84,12 @@ public final class PostgresMessageStore: MessageStore {
         while true {
             attempt += 1
             do {
-                try await client.query("SELECT 1")
+                // One connection of its own: the pool would queue the attempt until the database
+                // answers, and a wrong password or database name would never surface.
+                let settings = try configuration.connectionConfiguration(applicationName: "wharf \(nodeId) probe")
+                let connection = try await PostgresConnection.connect(on: timerLoop, configuration: settings, id: 0,
+                                                                      logger: logger).get()
+                try await connection.close()
                 return
             } catch {
                 let failure = PostgresFailure(error)
@@ -138,20 +152,25 @@ public final class PostgresMessageStore: MessageStore {
 
     public func ping() async throws {
         // A write: readiness means the database accepts writes (a read-only standby does not).
-        try await run { try await client.query("DELETE FROM leases WHERE false", logger: logger) }
+        try await run { connection in try await connection.query("DELETE FROM leases WHERE false", logger: self.logger) }
     }
 
     // MARK: Running statements
 
-    /// Runs store work, turning connection failures into `StoreError.unavailable` and
-    /// retrying once on a deadlock or serialization failure (the only way concurrent receives
-    /// and deletes can collide).
+    /// How long a call waits for a pooled connection before it gives up with 503. The pool
+    /// itself would queue a request until the database answers again (up to a minute while it
+    /// cannot connect): a client is better served by a fast, retryable error.
+    static let leaseTimeout: TimeAmount = .seconds(5)
+
+    /// Runs store work on a pooled connection, turning connection failures into
+    /// `StoreError.unavailable` and retrying once or twice on a deadlock or serialization
+    /// failure (the only way concurrent receives and deletes can collide).
     @discardableResult
-    func run<T>(_ body: () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempts = 0
         while true {
             do {
-                return try await body()
+                return try await leased(body)
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -167,20 +186,72 @@ public final class PostgresMessageStore: MessageStore {
         }
     }
 
-    /// Runs `body` in a transaction on one connection.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await run {
+    /// `body` on a leased connection, or `LeaseTimeout` when none comes within `leaseTimeout`.
+    /// Only the wait for the lease is cut short: once `body` runs it finishes (cancelling a
+    /// query half-way would leave its transaction's fate unknown for no gain).
+    private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let gate = LeaseGate()
+        let client = self.client
+        let work = Task {
             try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+                guard gate.lease() else { throw LeaseTimeout() }
+                return try await body(connection)
+            }
+        }
+        let timer = timerLoop.scheduleTask(in: Self.leaseTimeout) {
+            if gate.expire() { work.cancel() }
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            do {
+                return try await work.value
+            } catch where gate.expired {
+                throw LeaseTimeout()
+            }
+        } onCancel: {
+            if gate.expire() { work.cancel() }
+        }
+    }
+
+    /// Runs `body` in a transaction on one connection.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await run { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
         }
     }
+}
+
+/// Decides, once, between "a connection was leased" and "the wait timed out".
+final class LeaseGate: Sendable {
+    private enum State { case waiting, leased, expired }
+    private let state = Mutex(State.waiting)
+
+    /// The connection arrived: true if in time.
+    func lease() -> Bool {
+        state.withLock { state in
+            guard state == .waiting else { return state == .leased }
+            state = .leased
+            return true
+        }
+    }
+
+    /// The wait is over: true if no connection had arrived (the caller then cancels the wait).
+    func expire() -> Bool {
+        state.withLock { state in
+            guard state == .waiting else { return false }
+            state = .expired
+            return true
+        }
+    }
+
+    var expired: Bool { state.withLock { $0 == .expired } }
 }

@@ -28,6 +28,11 @@ extension SQLiteMessageStore {
             case .fairByGroup(let startAfter): try picker.takeFairly(startAfter: startAfter)
             case .fifo: try picker.takeFifo()
             }
+            // Nothing to hand out: say so if the queue itself is gone (deleted by another node
+            // after the engine resolved it), as a receive on a missing queue must fail.
+            if picker.claimed.isEmpty, picker.movedToDeadLetter == 0, try Self.isFifo(db, queueId: queueId) == nil {
+                throw StoreError.queueMissing
+            }
             if let attemptId = claim.attemptId, !picker.claimed.isEmpty {
                 let receipts = picker.claimed.map { "\($0.seq):\($0.receiveCount)" }.joined(separator: ",")
                 try db.execute(sql: "INSERT OR REPLACE INTO receive_attempts VALUES (?, ?, ?, ?, ?)",

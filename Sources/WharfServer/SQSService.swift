@@ -18,11 +18,16 @@ struct SQSService: Sendable {
     let identifiers = IdentifierGenerator()
 
     static let health = EncodedResponse(status: 200, headers: [], body: Array("ok\n".utf8))
+    static let ready = EncodedResponse(status: 200, headers: [], body: Array("ready\n".utf8))
+    static let notReady = EncodedResponse(status: 503, headers: [], body: Array("not ready: the store does not accept writes\n".utf8))
 
     /// `body` is nil when it was over `configuration.maxBodyBytes` (declared or received).
     func respond(to head: HTTPRequestHead, body: ByteBuffer?) async -> EncodedResponse {
         let (path, query) = RequestTarget.split(head.uri)
+        // /health: the process answers. /ready: and its store takes writes (load balancers and
+        // orchestrators route to a node only while it is ready).
         if path == "/health" { return Self.health }
+        if path == "/ready" { return await dispatcher.engine.isReady() ? Self.ready : Self.notReady }
 
         let requestId = identifiers.uuid()
         let target = head.headers.first(name: "x-amz-target")

@@ -4,9 +4,9 @@ import HummingbirdTLS
 import NIOSSL
 import Logging
 import WharfEngine
-import WharfSQLite
 
-/// Starts the SQS endpoint on the embedded SQLite store and runs until SIGINT/SIGTERM.
+/// Serves the SQS endpoint for an engine until SIGINT/SIGTERM. Which store the engine runs on
+/// is decided by the caller (`wharf serve`): the server only speaks HTTP.
 public enum WharfServer {
     public enum StartError: Error, CustomStringConvertible {
         case credentialsRequired(String)
@@ -18,27 +18,24 @@ public enum WharfServer {
         }
     }
 
-    public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
+    public static func run(_ configuration: ServerConfiguration, engine: SQSEngine, storeDescription: String,
+                           logger: Logger) async throws {
         if configuration.credentials.isEmpty {
             guard configuration.isLoopback else { throw StartError.credentialsRequired(configuration.host) }
             logger.warning("DEV MODE: no credentials configured. Signatures are NOT verified; every request is accepted and acts as account \(configuration.accountId). Configure --credentials-file before exposing this server.")
         } else {
             logger.notice("SigV4 verification on: \(configuration.credentials.entries.count) access key(s) configured")
         }
-        let store = try SQLiteMessageStore(directory: configuration.dataDirectory)
-        let engine = try await SQSEngine(store: store, clock: SystemClock(), limits: configuration.limits,
-                                         logger: logger)
-        let application = try makeApplication(engine: engine, configuration: configuration, logger: logger)
+        let application = try makeApplication(engine: engine, configuration: configuration,
+                                              storeDescription: storeDescription, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // Retention sweeps; receives skip expired messages in between anyway.
-                while !Task.isCancelled {
-                    try await Task.sleep(nanoseconds: UInt64(configuration.expirySweepSeconds) * 1_000_000_000)
-                    await engine.expireMessages()
-                }
+                // Cluster events, move tasks nobody runs, retention sweeps (receives skip expired
+                // messages in between anyway).
+                await engine.runBackgroundWork(sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000)
             }
             group.addTask { try await application.runService() }
-            // The application returns on a shutdown signal; stop the sweeper with it.
+            // The application returns on a shutdown signal; stop the background work with it.
             try await group.next()
             group.cancelAll()
         }
@@ -47,7 +44,7 @@ public enum WharfServer {
     /// The Hummingbird application for an engine. Sockets are served by SQSChannelHandler; the
     /// responder is there for Hummingbird's in-process test client (no socket).
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
-                                       logger: Logger) throws -> some ApplicationProtocol {
+                                       storeDescription: String = "", logger: Logger) throws -> some ApplicationProtocol {
         let service = SQSService(
             dispatcher: OperationDispatcher(engine: engine), configuration: configuration,
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
@@ -57,7 +54,7 @@ public enum WharfServer {
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { channel in
-                logger.notice("Wharf is listening on \(configuration.usesTLS ? "https" : "http")://\(configuration.host):\(configuration.port) (data in \(configuration.dataDirectory), account \(configuration.accountId))")
+                logger.notice("Wharf is listening on \(configuration.usesTLS ? "https" : "http")://\(configuration.host):\(configuration.port) (\(storeDescription), account \(configuration.accountId))")
             },
             logger: logger)
     }

@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 9324
     @Option(help: "Directory for the durable message store.") var dataDir = "./wharf-data"
+    @Option(help: "The store: postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=&schema=&pool=] for a database shared by several nodes (also WHARF_STORE); default: SQLite in --data-dir.")
+    var store: String?
     @Option(help: "Account id that owns queues (dev mode: every caller maps to it).") var accountId = "000000000000"
     @Option(help: "Region used when a request carries no SigV4 credential scope.") var defaultRegion = "us-east-1"
     @Option(help: "Base URL for queue URLs (e.g. https://sqs.example.com) instead of the request's Host header.")
@@ -72,6 +74,15 @@ struct Serve: AsyncParsableCommand {
         configuration.credentials.loadEnvironment(environment, defaultAccount: accountId)
         var logger = Logger(label: "wharf")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        try await WharfServer.run(configuration, logger: logger)
+        let selection = try StoreSelection.choose(option: store, environment: environment, dataDirectory: dataDir)
+        let opened = try await selection.open(limits: configuration.limits, logger: logger)
+        do {
+            try await WharfServer.run(configuration, engine: opened.engine, storeDescription: opened.description,
+                                      logger: logger)
+        } catch {
+            await opened.shutdown()
+            throw error
+        }
+        await opened.shutdown()
     }
 }

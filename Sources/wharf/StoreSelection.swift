@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import WharfEngine
+import WharfPostgres
+import WharfSQLite
+
+/// The store `wharf serve` runs on, chosen here at the edge: the embedded SQLite store in the
+/// data directory (the default), or a shared PostgreSQL database (`--store postgres://…` or
+/// `WHARF_STORE`) for several nodes.
+enum StoreSelection {
+    case sqlite(directory: String)
+    case postgres(PostgresStoreConfiguration)
+
+    /// `--store` wins over `WHARF_STORE`; neither means SQLite in `dataDirectory`. A URL that
+    /// does not parse is refused with the reason (never echoing a password).
+    static func choose(option: String?, environment: [String: String], dataDirectory: String) throws -> StoreSelection {
+        guard let text = option ?? environment["WHARF_STORE"], !text.isEmpty else {
+            return .sqlite(directory: dataDirectory)
+        }
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
+            return .sqlite(directory: path.isEmpty ? dataDirectory : path)
+        }
+        return .postgres(try PostgresStoreConfiguration(url: text))
+    }
+
+    /// An engine on the chosen store, with the clock and bus that go with it, and a line
+    /// saying where the data is. `shutdown` closes the store's connections.
+    struct Opened {
+        var engine: SQSEngine
+        var description: String
+        var shutdown: @Sendable () async -> Void
+    }
+
+    func open(limits: EngineLimits, logger: Logger) async throws -> Opened {
+        switch self {
+        case .sqlite(let directory):
+            let store = try SQLiteMessageStore(directory: directory)
+            // One node: its own clock; a stable node id, so that after a restart it takes its
+            // move-task leases back at once.
+            let engine = try await SQSEngine(store: store, clock: SystemClock(), limits: limits, nodeId: "local",
+                                             logger: logger)
+            return Opened(engine: engine, description: "data in \(directory)", shutdown: {})
+        case .postgres(let configuration):
+            logger.notice("connecting to PostgreSQL at \(configuration)")
+            let store = try await PostgresMessageStore.connect(configuration, logger: logger)
+            // Several nodes: the database's clock for visibility arithmetic (see DatabaseClock),
+            // the LISTEN/NOTIFY bus, a fresh node id per process.
+            let engine = try await SQSEngine(store: store, clock: store.clock, limits: limits, bus: store.bus,
+                                             nodeId: store.nodeId, logger: logger)
+            logger.notice("node \(store.nodeId); database clock offset \(store.clock.offset) ms")
+            return Opened(engine: engine, description: "store \(configuration)", shutdown: { await store.shutdown() })
+        }
+    }
+}
