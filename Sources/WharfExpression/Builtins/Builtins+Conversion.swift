@@ -97,6 +97,8 @@ extension Builtins {
     /// decimal separators comma or period; the two must differ. The rest must be a plain
     /// FEEL number.
     static func number(from: FEELValue, grouping: FEELValue, decimal: FEELValue) -> FEELValue {
+        // A number is already one (Wharf has always answered `number(4)` with 4).
+        if case .number = from, grouping == .null, decimal == .null { return from }
         guard case .string(var text) = from else { return .null }
         let group: String?
         switch grouping {

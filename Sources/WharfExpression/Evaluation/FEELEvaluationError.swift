@@ -25,7 +25,7 @@ public struct FEELEvaluationError: Error, Sendable, Equatable, CustomStringConve
             case .unknownFunction(let name):
                 "unknown function \"\(name)\""
             case .wrongArity(let name, let expected, let got):
-                "function \"\(name)\" expects \(expected) argument\(expected == "1" ? "" : "s"), got \(got)"
+                "function \"\(name)\" expects \(expected) argument\(expected == "1" || expected.hasSuffix(" 1") ? "" : "s"), got \(got)"
             case .badParameter(let name, let message):
                 "function \"\(name)\": \(message)"
             case .notAFunction(let what):

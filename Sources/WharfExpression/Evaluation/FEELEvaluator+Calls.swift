@@ -63,7 +63,9 @@ extension FEELEvaluator {
             return try builtin.run(BuiltinCall(name: builtinName, args: args, evaluator: self, scope: caller))
         case .user(let f):
             var scope = f.scope.entered(from: caller)
-            guard scope.callDepth <= FEELEvaluator.maxCallDepth else { throw FEELEvaluationError(.recursionTooDeep) }
+            guard scope.callDepth <= FEELEvaluator.maxCallDepth, stack.hasRoom() else {
+                throw FEELEvaluationError(.recursionTooDeep)
+            }
             switch arguments {
             case .positional(let values):
                 guard values.count == f.parameters.count else {

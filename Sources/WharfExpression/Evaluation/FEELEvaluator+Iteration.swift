@@ -16,8 +16,14 @@ extension FEELEvaluator {
         var undefined = false
         func loop(_ level: Int, _ scope: Scope) throws(FEELEvaluationError) {
             guard level < contexts.count else {
-                let bodyScope = quantifier == .for ? scope.binding("partial", to: .list(results)) : scope
-                results.append(try evaluate(body, in: bodyScope))
+                let value: FEELValue
+                do {
+                    // Scoped so that `partial` no longer shares the results' storage when
+                    // the next one is appended (else every append would copy the list).
+                    let bodyScope = quantifier == .for ? scope.binding("partial", to: .list(results)) : scope
+                    value = try evaluate(body, in: bodyScope)
+                }
+                results.append(value)
                 return
             }
             let context = contexts[level]

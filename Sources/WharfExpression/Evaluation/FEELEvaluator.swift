@@ -6,10 +6,11 @@ struct FEELEvaluator {
     let environment: FEELEnvironment
     /// For error positions.
     let source: [Character]
+    let stack = StackGuard()
 
-    /// User-defined functions may call each other this deep before evaluation stops with
-    /// an error instead of overflowing the stack.
-    static let maxCallDepth = 200
+    /// User-defined functions may call each other this deep (if the stack allows it; see
+    /// `StackGuard`) before evaluation stops with an error.
+    static let maxCallDepth = 1000
 
     func evaluate(_ node: Node, in scope: Scope) throws(FEELEvaluationError) -> FEELValue {
         switch node {

@@ -12,6 +12,7 @@ extension FEELParser {
     private static let keywordFunctionNames: [[String]] = [
         ["date", "and", "time"], ["get", "or", "else"],
         ["years", "and", "months", "duration"], ["days", "and", "time", "duration"],
+        ["encode", "for", "URI"], ["decode", "for", "URI"],
     ]
 
     /// Type names that contain a keyword.
