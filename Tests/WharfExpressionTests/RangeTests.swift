@@ -59,3 +59,24 @@ import Testing
         #expect(try eval(c.source, in: nil) == c.expected)
     }
 }
+
+/// Unary tests as a decision table's input entry holds them.
+@Suite struct UnaryTestsTests {
+    static let cases: [(tests: String, input: FEELValue, expected: FEELValue)] = [
+        ("< 5, > 10", 3, true), ("< 5, > 10", 7, false), ("[1..5]", 5, true), ("(1..5)", 5, false),
+        (#""a", "b""#, "b", true), ("not(1, 2)", 3, true), ("not(1, 2)", 2, false), ("-", "anything", true),
+        ("? > limit", 7, true), ("? > limit", 5, false), ("< limit", 4, true), ("= 5", 5, true), ("!= 5", 5, false),
+        ("[1..10]", "x", nil), (#"[@"2024-01-01"..@"2024-12-31"]"#, .date(FEELDate(year: 2024, month: 6, day: 1)!), true),
+    ]
+
+    @Test(arguments: cases)
+    func unaryTests(tests: String, input: FEELValue, expected: FEELValue) throws {
+        let parsed = try FEELUnaryTests(parsing: tests)
+        #expect(try parsed.evaluate(input, in: ["limit": 5]) == expected)
+    }
+
+    @Test func syntaxErrorsAreLocated() {
+        let error = #expect(throws: FEELSyntaxError.self) { try FEELUnaryTests(parsing: "< 5,") }
+        #expect(error?.description == "expected an expression at 1:5")
+    }
+}

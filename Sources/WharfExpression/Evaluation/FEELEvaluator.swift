@@ -68,7 +68,7 @@ struct FEELEvaluator {
 
     /// `x in (t1, t2, …)`: true when a test matches, null when none does and one could
     /// not tell, false otherwise.
-    private func membership(
+    func membership(
         _ value: FEELValue, _ tests: [Node.UnaryTest], in scope: Scope
     ) throws(FEELEvaluationError) -> FEELValue {
         var unknown = false

@@ -66,9 +66,10 @@ extension FEELParser {
     ]
 
     /// `< 10` can start an operand only where no left operand can precede it: after `in`,
-    /// `(`, `[` or `,` (so `x == 1` stays an error rather than `x = (= 1)`).
+    /// `(`, `[` or `,` (so `x == 1` stays an error rather than `x = (= 1)`), and first in
+    /// unary tests.
     private var comparisonAllowedHere: Bool {
-        guard index > 0 else { return false }
+        guard index > 0 else { return parsingUnaryTests }
         switch tokens[index - 1].kind {
         case .keyword("in"), .symbol("("), .symbol("["), .symbol(","): return true
         default: return false

@@ -30,6 +30,8 @@ struct FEELParser {
     var inputReferences = 0
     /// Set while the end of a range is parsed, where `[` may close it (`[1..10[`).
     var inRangeEnd = false
+    /// Parsing unary tests (`< 5, > 10`), where a test may start with a comparison.
+    var parsingUnaryTests = false
 
     init(source: String) throws(FEELSyntaxError) {
         self.source = Array(source)
