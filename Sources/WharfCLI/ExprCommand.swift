@@ -26,7 +26,7 @@ public struct ExprCommand: ParsableCommand {
     var expression: String?
     @Option(help: "JSON file holding a message object as the consumer builds it (\"-\" for stdin).")
     var message: String?
-    @Option(help: "JSON object of names for the expression (added to --message's, if both).")
+    @Option(help: "JSON object of names for the expression (added to --message's, if both); {\"$type\": \"date\", \"value\": …} objects are dates, times, durations.")
     var context: String?
     @Flag(help: "Read one {\"expression\", \"context\"} JSON object per stdin line, answer one line each.")
     var jsonl = false
@@ -58,11 +58,12 @@ public struct ExprCommand: ParsableCommand {
         if let message {
             let data = message == "-" ? CLIEnvironment.current.readStdin()
                 : try Data(contentsOf: URL(fileURLWithPath: message))
-            let object = try parse(data, what: "--message")
+            // Plain JSON, as the consumer reads bodies: a {"$type": …} object there is data.
+            let object = try parse(data, what: "--message", style: .plain)
             scope = ConsumerExpressionScope.scope(forMessage: object)
         }
         if let context {
-            guard case .context(let extra) = try parse(Data(context.utf8), what: "--context") else {
+            guard case .context(let extra) = try parse(Data(context.utf8), what: "--context", style: .typed) else {
                 throw ValidationError("--context must be a JSON object")
             }
             guard case .context(var names) = scope else { return }
@@ -84,9 +85,9 @@ public struct ExprCommand: ParsableCommand {
         }
     }
 
-    private func parse(_ data: Data, what: String) throws -> FEELValue {
+    private func parse(_ data: Data, what: String, style: FEELJSONStyle) throws -> FEELValue {
         do {
-            return try FEELValue(jsonString: String(decoding: data, as: UTF8.self), style: .typed)
+            return try FEELValue(jsonString: String(decoding: data, as: UTF8.self), style: style)
         } catch {
             throw ValidationError("\(what) is not JSON: \(error)")
         }

@@ -33,11 +33,6 @@ extension Builtins {
         number(value)?.exactInt
     }
 
-    static func function(_ value: FEELValue) -> FEELFunction? {
-        if case .function(let f) = value { return f }
-        return nil
-    }
-
     /// A date, or the date of a date and time (the temporal functions accept both).
     static func date(_ value: FEELValue) -> FEELDate? {
         switch value {

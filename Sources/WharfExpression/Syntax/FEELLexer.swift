@@ -21,9 +21,8 @@ struct FEELLexer {
     mutating func tokenize() throws(FEELSyntaxError) -> [Token] {
         var tokens: [Token] = []
         while true {
-            let start = pos
             try skipWhitespaceAndComments()
-            let token = try next(spaced: pos > start)
+            let token = try next()
             tokens.append(token)
             if token.kind == .end { return tokens }
         }
@@ -60,10 +59,10 @@ struct FEELLexer {
     private static func isNamePart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
     private static func isDigit(_ c: Character?) -> Bool { c.map { $0.isASCII && $0.isNumber } ?? false }
 
-    private mutating func next(spaced: Bool) throws(FEELSyntaxError) -> Token {
+    private mutating func next() throws(FEELSyntaxError) -> Token {
         let start = pos
-        guard let c = peek() else { return Token(kind: .end, offset: pos, spaced: spaced) }
-        func token(_ kind: Token.Kind) -> Token { Token(kind: kind, offset: start, spaced: spaced) }
+        guard let c = peek() else { return Token(kind: .end, offset: pos) }
+        func token(_ kind: Token.Kind) -> Token { Token(kind: kind, offset: start) }
         if FEELLexer.isNameStart(c) {
             while let d = peek(), FEELLexer.isNamePart(d) { pos += 1 }
             let word = String(source[start..<pos])

@@ -41,13 +41,6 @@ indirect enum Node: Sendable, Equatable {
     enum Arguments: Sendable, Equatable {
         case positional([Node])
         case named([NamedArgument])
-
-        var count: Int {
-            switch self {
-            case .positional(let a): a.count
-            case .named(let a): a.count
-            }
-        }
     }
 
     struct NamedArgument: Sendable, Equatable {

@@ -17,8 +17,6 @@ struct Token: Equatable {
     let kind: Kind
     /// Character offset of the token's first character.
     let offset: Int
-    /// True when whitespace (or a comment) precedes the token.
-    let spaced: Bool
 
     /// How the token is named in "expected X, found Y" messages.
     var display: String {

@@ -14,8 +14,6 @@ public struct FEELDaysAndTimeDuration: Sendable, Hashable, Comparable, CustomStr
 
     public static func < (a: Self, b: Self) -> Bool { a.seconds < b.seconds }
 
-    public var isNegative: Bool { seconds < 0 }
-
     /// The components FEEL exposes (`.days`, `.hours`, …), each with the duration's sign.
     var components: (days: Decimal, hours: Decimal, minutes: Decimal, seconds: Decimal) {
         let magnitude = seconds.magnitude
