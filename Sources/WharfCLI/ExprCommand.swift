@@ -74,7 +74,8 @@ public struct ExprCommand: ParsableCommand {
         do {
             parsed = try FEELExpression(parsing: expression ?? "")
         } catch {
-            throw ValidationError("syntax error: \(error)")
+            CLIEnvironment.current.err("syntax error: \(error)")
+            throw ExitCode(1)
         }
         do {
             let result = try parsed.evaluate(in: scope)

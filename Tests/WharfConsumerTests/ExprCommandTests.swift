@@ -33,7 +33,7 @@ import WharfExpression
     }
 
     @Test func reportsSyntaxAndEvaluationErrors() throws {
-        #expect(throws: ValidationError.self) { try run(["1 +"]) }
+        #expect(throws: ExitCode.self) { try run(["1 +"]) }
         #expect(throws: ExitCode.self) { try run(["nope(1)"]) }
         #expect(throws: (any Error).self) { try run(["--jsonl", "1"]) }
     }

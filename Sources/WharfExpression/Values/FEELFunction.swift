@@ -1,7 +1,8 @@
 import Foundation
 
-/// A function value: a built-in (`sort(xs, f)` may receive one by name) or a
-/// `function(a, b) body` definition with the scope it was defined in (a closure).
+/// A function value: a `function(a, b) body` definition with the scope it was defined in
+/// (a closure), which can be stored in a context, passed to `sort` or `list replace`, and
+/// called; or a built-in, which is how the evaluator calls the library.
 ///
 /// Two function values are equal when they are the same built-in or the same definition
 /// evaluated once; FEEL gives no structural equality for functions.
