@@ -77,10 +77,12 @@ extension FEELEvaluator {
             return nil
         }
         let step = first <= last ? 1 : -1
+        guard first != Int.min, first != Int.max, last != Int.min, last != Int.max else { return nil }
         let from = includingStart ? first : first + step
         let to = includingEnd ? last : last - step
         guard step > 0 ? from <= to : from >= to else { return [] }
-        guard (to - from).magnitude < FEELEvaluator.maxRangeIteration else { return nil }
+        let (span, overflow) = to.subtractingReportingOverflow(from)
+        guard !overflow, span.magnitude < FEELEvaluator.maxRangeIteration else { return nil }
         return stride(from: from, through: to, by: step).map { n in
             isDate ? FEELDate(epochDay: n).map(FEELValue.date) ?? .null : .number(Decimal(n))
         }

@@ -35,6 +35,7 @@ public struct FEELDate: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The inverse of `epochDay` (civil_from_days); nil outside the year range.
     public init?(epochDay: Int) {
+        guard epochDay.magnitude < 1_000_000_000_000 else { return nil }
         let z = epochDay + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -87,7 +88,10 @@ public struct FEELDate: Sendable, Hashable, Comparable, CustomStringConvertible 
         return FEELDate(year: y, month: m, day: min(day, FEELDate.daysIn(month: m, year: y)))
     }
 
-    public func adding(days: Int) -> FEELDate? { FEELDate(epochDay: epochDay + days) }
+    public func adding(days: Int) -> FEELDate? {
+        let (day, overflow) = epochDay.addingReportingOverflow(days)
+        return overflow ? nil : FEELDate(epochDay: day)
+    }
 
     public static func < (a: FEELDate, b: FEELDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 

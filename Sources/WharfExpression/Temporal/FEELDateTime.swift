@@ -29,6 +29,8 @@ public struct FEELDateTime: Sendable, Hashable, CustomStringConvertible {
 
     /// From local epoch seconds (fields read as UTC) and a zone.
     init?(localEpochSecond: Int, nanosecond: Int, zone: FEELZone?) {
+        // Beyond ±10^12 days there is no FEEL date (years are at most nine digits).
+        guard localEpochSecond.magnitude < 86_400_000_000_000_000 else { return nil }
         let days = localEpochSecond >= 0 ? localEpochSecond / 86_400 : (localEpochSecond - 86_399) / 86_400
         guard let date = FEELDate(epochDay: days) else { return nil }
         self.init(date: date, time: FEELTime(secondOfDay: localEpochSecond - days * 86_400, nanosecond: nanosecond, zone: zone))
@@ -36,7 +38,9 @@ public struct FEELDateTime: Sendable, Hashable, CustomStringConvertible {
 
     /// From an instant, in a zone (the zone's offset at that instant applies).
     init?(epochSecond: Int, nanosecond: Int, zone: FEELZone) {
-        self.init(localEpochSecond: epochSecond + zone.offset(atInstant: epochSecond), nanosecond: nanosecond, zone: zone)
+        let (local, overflow) = epochSecond.addingReportingOverflow(zone.offset(atInstant: epochSecond))
+        guard !overflow else { return nil }
+        self.init(localEpochSecond: local, nanosecond: nanosecond, zone: zone)
     }
 
     /// Shifted by an exact number of seconds: along the instant timeline when there is a
@@ -47,9 +51,11 @@ public struct FEELDateTime: Sendable, Hashable, CustomStringConvertible {
         guard let wholeSeconds = whole.exactInt else { return nil }
         let nanos = ((total - whole) * 1_000_000_000).rounded(scale: 0, .down).exactInt ?? 0
         if let zone, let instant = epochSecond {
-            return FEELDateTime(epochSecond: instant + wholeSeconds, nanosecond: nanos, zone: zone)
+            let (moved, overflow) = instant.addingReportingOverflow(wholeSeconds)
+            return overflow ? nil : FEELDateTime(epochSecond: moved, nanosecond: nanos, zone: zone)
         }
-        return FEELDateTime(localEpochSecond: localEpochSecond + wholeSeconds, nanosecond: nanos, zone: zone)
+        let (moved, overflow) = localEpochSecond.addingReportingOverflow(wholeSeconds)
+        return overflow ? nil : FEELDateTime(localEpochSecond: moved, nanosecond: nanos, zone: zone)
     }
 
     public var description: String { date.description + "T" + time.description }

@@ -42,7 +42,8 @@ public struct FEELDaysAndTimeDuration: Sendable, Hashable, Comparable, CustomStr
 public struct FEELYearsAndMonthsDuration: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let months: Int
 
-    public init(months: Int) { self.months = months }
+    /// Int.min has no negation, so it is clamped by one month (far beyond any real value).
+    public init(months: Int) { self.months = max(months, -Int.max) }
 
     public static func < (a: Self, b: Self) -> Bool { a.months < b.months }
 

@@ -55,18 +55,18 @@ enum TemporalParser {
                 guard !scanner.atEnd else { return nil }
                 continue
             }
-            guard let number = scanner.digits() else { return nil }
+            guard let number = scanner.digits(), let whole = Int(number) else { return nil }
             var fraction: String?
             if scanner.take(".") { fraction = scanner.digits() ?? "" }
             guard let unit = scanner.next() else { return nil }
             if fraction != nil && !(inTime && unit == "S") { return nil }
             any = true
             switch (inTime, unit) {
-            case (false, "Y") where years == nil && months == nil && days == nil: years = Int(number)
-            case (false, "M") where months == nil && days == nil: months = Int(number)
-            case (false, "D") where days == nil: days = Int(number)
-            case (true, "H") where hours == nil && minutes == nil && seconds == nil: hours = Int(number)
-            case (true, "M") where minutes == nil && seconds == nil: minutes = Int(number)
+            case (false, "Y") where years == nil && months == nil && days == nil: years = whole
+            case (false, "M") where months == nil && days == nil: months = whole
+            case (false, "D") where days == nil: days = whole
+            case (true, "H") where hours == nil && minutes == nil && seconds == nil: hours = whole
+            case (true, "M") where minutes == nil && seconds == nil: minutes = whole
             case (true, "S") where seconds == nil:
                 seconds = Decimal(string: number + "." + (fraction.map { $0.isEmpty ? "0" : $0 } ?? "0"))
             default: return nil
@@ -79,7 +79,8 @@ enum TemporalParser {
             guard !hasDayTime else { return nil }
             let (total, overflow) = (years ?? 0).multipliedReportingOverflow(by: 12)
             guard !overflow else { return nil }
-            let value = total + (months ?? 0)
+            let (value, overflowed) = total.addingReportingOverflow(months ?? 0)
+            guard !overflowed, value != Int.min else { return nil }
             return .yearsAndMonthsDuration(FEELYearsAndMonthsDuration(months: negative ? -value : value))
         }
         let total = Decimal(days ?? 0) * 86_400 + Decimal(hours ?? 0) * 3600 + Decimal(minutes ?? 0) * 60
