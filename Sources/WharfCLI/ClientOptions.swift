@@ -7,6 +7,7 @@ import WharfClient
 public enum WharfClientCommands {
     public static let all: [any ParsableCommand.Type] = [
         QueueCommand.self, SendCommand.self, ReceiveCommand.self, RedriveCommand.self, ListenCommand.self,
+        ExprCommand.self,
     ]
 }
 

@@ -45,7 +45,7 @@ import WharfExpression
         let transport = FakeTransport()
         transport.add([makeMessage("m")])
         let consumer = Consumer(transport: transport, configuration: testConfiguration {
-            $0.condition = try! FEELExpression(parsing: "=no such function(body)")
+            $0.condition = try! FEELExpression(parsing: "=no such func(body)")
         }, handler: .single { _ in })
         let counters = try await runConsumer(consumer) { $0.failed == 1 }
         #expect(transport.deletedIds.isEmpty)

@@ -33,13 +33,16 @@ import Testing
         Case(#"matches("a\nb", "a.b", "s")"#, true), Case(#"matches("a\nb", "a.b")"#, false),
         Case(#"matches("x\nyz", "^y", "m")"#, true), Case("matches(body.id, \"1\")", nil),
         Case(#"list contains(body.tags, "billing")"#, true), Case(#"list contains(body.tags, "x")"#, false),
-        Case("list contains([1, null], null)", true), Case(#"list contains("urgent", "u")"#, nil),
-        Case("count(body.items)", 3), Case("count([])", 0), Case("count(body.label)", nil),
+        Case("list contains([1, null], null)", true),
+        // A single value is the list of itself (DMN's singleton conversion).
+        Case(#"list contains("urgent", "u")"#, false), Case(#"list contains("urgent", "urgent")"#, true),
+        Case("count(body.items)", 3), Case("count([])", 0), Case("count(body.label)", 1), Case("count(null)", nil),
         Case(#"get value(messageAttributes, "key").dataType"#, "String"),
         Case(#"get value(body.label, "color")"#, "d73a4a"), Case(#"get value(body.label, "x")"#, nil),
         Case(#"get value(body.tags, "x")"#, nil), Case("get value(body.label, 1)", nil),
-        Case("now()", "2024-05-01T12:34:56Z"), Case("today()", "2024-05-01"),
-        Case(#"now() > "2024-01-01T00:00:00Z""#, true),
+        Case("string(now())", "2024-05-01T12:34:56.789Z"), Case("string(today())", "2024-05-01"),
+        Case(#"now() > @"2024-01-01T00:00:00Z""#, true), Case(#"now() > "2024-01-01T00:00:00Z""#, nil),
+        Case("now() instance of date and time", true), Case("today() instance of date", true),
         Case("not (true)", false), Case("upper case (body.action)", "LABELED"),
     ]
 
@@ -48,7 +51,7 @@ import Testing
         #expect(try eval(c.source) == c.expected)
     }
 
-    static let arityErrors: [(String, FEELEvaluationError)] = [
+    static let arityErrors: [(String, FEELEvaluationError.Reason)] = [
         ("not()", .wrongArity(function: "not", expected: "1", got: 0)),
         ("not(true, false)", .wrongArity(function: "not", expected: "1", got: 2)),
         (#"contains("a")"#, .wrongArity(function: "contains", expected: "2", got: 1)),
@@ -64,15 +67,15 @@ import Testing
         ("upper cased(body.action)", .unknownFunction("upper cased")),
         (#"matches("a", "(")"#, .invalidPattern("(", reason: "")),
         (#"matches(body.missing, "[")"#, .invalidPattern("[", reason: "")),
-        (#"matches("a", "a", "q")"#, .invalidPattern("a", reason: #"unknown flag in "q""#)),
+        (#"matches("a", "a", "p")"#, .invalidPattern("a", reason: #"unknown flag in "p""#)),
     ]
 
     @Test(arguments: arityErrors)
-    func evaluationError(source: String, expected: FEELEvaluationError) throws {
+    func evaluationError(source: String, expected: FEELEvaluationError.Reason) throws {
         let expression = try FEELExpression(parsing: source)
         let error = #expect(throws: FEELEvaluationError.self) {
             try expression.evaluate(in: Fixture.message)
-        }
+        }?.reason
         if case .invalidPattern(let pattern, _) = expected, case .invalidPattern(let got, let reason)? = error {
             #expect(got == pattern)
             #expect(!reason.isEmpty)
@@ -82,17 +85,25 @@ import Testing
     }
 
     @Test func errorDescriptions() {
-        #expect(FEELEvaluationError.unknownFunction("foo").description == #"unknown function "foo""#)
-        #expect(FEELEvaluationError.wrongArity(function: "not", expected: "1", got: 2).description
+        typealias Reason = FEELEvaluationError.Reason
+        #expect(Reason.unknownFunction("foo").description == #"unknown function "foo""#)
+        #expect(Reason.wrongArity(function: "not", expected: "1", got: 2).description
             == #"function "not" expects 1 argument, got 2"#)
-        #expect(FEELEvaluationError.wrongArity(function: "substring", expected: "2 or 3", got: 1).description
+        #expect(Reason.wrongArity(function: "substring", expected: "2 or 3", got: 1).description
             == #"function "substring" expects 2 or 3 arguments, got 1"#)
+        #expect(Reason.wrongArity(function: "sum", expected: "at least 1", got: 0).description
+            == #"function "sum" expects at least 1 argument, got 0"#)
     }
 
     @Test func clockIsReadAtEachEvaluation() throws {
-        let expression = try FEELExpression(parsing: "now()")
+        let expression = try FEELExpression(parsing: "string(now())")
         let later = FEELEnvironment(now: { Date(timeIntervalSince1970: 0) })
-        #expect(try expression.evaluate(in: nil, environment: Fixture.environment) == "2024-05-01T12:34:56Z")
+        #expect(try expression.evaluate(in: nil, environment: Fixture.environment) == "2024-05-01T12:34:56.789Z")
         #expect(try expression.evaluate(in: nil, environment: later) == "1970-01-01T00:00:00Z")
+        // In another zone now() carries the zone id, and today() is that zone's date.
+        let tokyo = FEELEnvironment(now: { Date(timeIntervalSince1970: 1_714_579_200) }, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        #expect(try FEELExpression(parsing: "string(now())").evaluate(in: nil, environment: tokyo)
+            == "2024-05-02T01:00:00@Asia/Tokyo")
+        #expect(try FEELExpression(parsing: "string(today())").evaluate(in: nil, environment: tokyo) == "2024-05-02")
     }
 }

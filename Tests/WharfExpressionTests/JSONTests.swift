@@ -92,3 +92,23 @@ import Testing
         #expect(try eval(#"starts with(body, "he")"#, in: ["body": body]) == true)
     }
 }
+
+/// The typed JSON form (the TCK runner's): temporal values as {"$type", "value"} objects.
+@Suite struct TypedJSONTests {
+    @Test func writesAndReadsTemporalValues() throws {
+        let value = try FEELExpression(parsing: #"{d: @"2017-01-02", t: @"12:59:01.3-01:00", dt: @"2016-12-24T23:59:00@Europe/Paris", p: @"P13DT2H14S", y: @"P1Y2M", n: 1.5}"#)
+            .evaluate(in: nil)
+        let typed = value.jsonString(style: .typed)
+        #expect(typed == #"{"d":{"$type":"date","value":"2017-01-02"},"t":{"$type":"time","value":"12:59:01.300-01:00"},"dt":{"$type":"date and time","value":"2016-12-24T23:59:00@Europe/Paris"},"p":{"$type":"duration","value":"P13DT2H14S"},"y":{"$type":"duration","value":"P1Y2M"},"n":1.5}"#)
+        #expect(try FEELValue(jsonString: typed, style: .typed) == value)
+        // Plain JSON writes the ISO text.
+        #expect(value.jsonString() == #"{"d":"2017-01-02","t":"12:59:01.300-01:00","dt":"2016-12-24T23:59:00@Europe/Paris","p":"P13DT2H14S","y":"P1Y2M","n":1.5}"#)
+    }
+
+    @Test func readsTypedNumbersAndRejectsBadValues() throws {
+        #expect(try FEELValue(jsonString: #"[{"$type": "number", "value": "0.1"}]"#, style: .typed) == [0.1])
+        #expect(throws: FEELJSONError.self) { try FEELValue(jsonString: #"{"$type": "date", "value": "2017-13-01"}"#, style: .typed) }
+        // Without .typed such an object is just a context.
+        #expect(try FEELValue(jsonString: #"{"$type": "date", "value": "x"}"#) == ["$type": "date", "value": "x"])
+    }
+}

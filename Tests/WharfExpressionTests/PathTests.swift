@@ -23,7 +23,9 @@ import Testing
         Case("body.records[3].age", nil), Case("body.matrix[2][1]", 3), Case("body.matrix[-1][-1]", 4),
         Case("body.tags[count(body.tags)]", "billing"), Case("[10, 20, 30][1 + 1]", 20),
         Case("body.tags[-9223372036854775808]", nil), Case("body.tags[99999999999999999999999]", nil),
-        Case("body.label[1]", nil), Case("body.missing[1]", nil), Case(#""abc"[1]"#, nil),
+        // A value that is not a list filters as the list of itself (FEEL singletons).
+        Case("body.label[1]", ["name": "qa:required", "color": "d73a4a"]), Case("body.missing[1]", nil),
+        Case(#""abc"[1]"#, "abc"), Case(#""abc"[2]"#, nil), Case("null[1]", nil),
     ]
     static let filters: [Case] = [
         Case("body.items[price > 10].sku", ["B", "C"]),
@@ -37,7 +39,8 @@ import Testing
         Case(#"body.items[sku = body.tags[1]]"#, []),
         Case(#"body.items[price > body.total].sku"#, ["B", "C"]),
         Case("body.items[true].sku", ["A", "B", "C"]), Case("body.items[null]", []),
-        Case("body.missing[price > 1]", nil), Case("body.label[true]", nil),
+        Case("body.missing[price > 1]", nil), Case("body.label[true]", [["name": "qa:required", "color": "d73a4a"]]),
+        Case("body.label[color = \"x\"]", []),
     ]
     /// A path on a list maps over the elements (FEEL), missing keys giving null.
     static let projections: [Case] = [

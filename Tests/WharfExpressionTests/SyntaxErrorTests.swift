@@ -16,8 +16,9 @@ import Testing
         ("f(1,", "expected an expression at 1:5"),
         // unterminated string, bad escapes
         (#"body.action = "labeled"#, "unterminated string at 1:15"),
-        (#""a\qb""#, #"invalid escape "\q" at 1:3"#),
-        (#""\u12""#, #"invalid \u escape at 1:2"#),
+        (#""\u12""#, #"invalid \u escape at 1:2"#), (#""x\U12""#, #"invalid \U escape at 1:3"#),
+        ("/* open", "unterminated comment at 1:1"), ("`a b", "unterminated name at 1:1"),
+        (#"@"2021-13-01""#, #"invalid temporal literal "2021-13-01" at 1:1"#),
         // bad token
         ("body.id # 2", ##"unexpected character "#" at 1:9"##),
         ("!body.flag", #"unexpected character "!" at 1:1"#),
@@ -27,7 +28,7 @@ import Testing
         ("x between 1 2", #"expected "and" at 1:13"#),
         // trailing junk
         ("body.id 42", "unexpected number 42 at 1:9"),
-        ("a b", #"unexpected name "b" at 1:3"#),
+        (#"a "b""#, "unexpected a string at 1:3"),
         ("1 = 2 = 3", #"unexpected "=" at 1:7"#),
         ("(1))", #"unexpected ")" at 1:4"#),
         // empty input
@@ -42,6 +43,10 @@ import Testing
         ("[1, 2", #"expected "]" at 1:6"#),
         ("body.tags[1", #"expected "]" at 1:12"#),
         ("body.", #"expected a name after "." at 1:6"#),
+        // FEEL-only syntax
+        ("x instance of numbr", "expected a type at 1:15"), ("for x in [1] satisfies x", #"expected "return" at 1:14"#),
+        ("some x in [1] return x", #"expected "satisfies" at 1:15"#), ("[1..5", #"expected "]" or ")" at 1:6"#),
+        ("function(a b", #"expected ")" at 1:13"#), ("f(a: 1, 2)", "positional and named arguments mixed at 1:9"),
         // positions count lines
         ("=body.action = \"x\"\nand (", "expected an expression at 2:6"),
     ]
@@ -83,13 +88,21 @@ import Testing
     }
 
     @Test func parsesToTheExpectedTree() throws {
-        #expect(try FEELExpression(parsing: "=a.b[1] + 2 * -c") == .binary(
+        #expect(try FEELExpression(parsing: "=a.b[1] + 2 * -c").root == .binary(
             .add,
             .filter(.member(.name("a"), "b"), .literal(1)),
             .binary(.multiply, .literal(2), .negate(.name("c")))))
-        #expect(try FEELExpression(parsing: "starts with(x, \"a\") or not(y)")
-            == .or(.call("starts with", [.name("x"), .literal("a")]), .call("not", [.name("y")])))
-        #expect(try FEELExpression(parsing: "x in [1] and y between 1 and 2")
-            == .and(.in(.name("x"), .list([.literal(1)])), .between(.name("y"), low: .literal(1), high: .literal(2))))
+        #expect(try FEELExpression(parsing: "starts with(x, \"a\") or not(y)").root
+            == .or(.call(.name("starts with"), .positional([.name("x"), .literal("a")]), at: 0),
+                   .call(.name("not"), .positional([.name("y")]), at: 23)))
+        #expect(try FEELExpression(parsing: "x in [1] and y between 1 and 2").root
+            == .and(.in(.name("x"), [.init(node: .list([.literal(1)]), usesInput: false)]),
+                    .between(.name("y"), low: .literal(1), high: .literal(2))))
+        // Multi-word names are one name; "date and time" is the function only before "(".
+        #expect(try FEELExpression(parsing: "Monthly Salary * 12").root
+            == .binary(.multiply, .name("Monthly Salary"), .literal(12)))
+        #expect(try FEELExpression(parsing: "date and time").root == .and(.name("date"), .name("time")))
+        #expect(try FEELExpression(parsing: "2 ** 3 ** 2").root
+            == .binary(.power, .binary(.power, .literal(2), .literal(3)), .literal(2)))
     }
 }
