@@ -1,7 +1,7 @@
 """Helpers shared by the Wharf conformance suite: the server process, clients, MD5s, raw HTTP.
 
 Everything here is black-box: the suite talks to a real `wharf serve` over HTTP and checks the
-SQS wire behaviour described in ../shared/reference/sqs-api.md.
+SQS wire behaviour AWS documents (docs/sqs-behaviour.md).
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ CONFORMANCE_DIR = Path(__file__).resolve().parent
 POSTGRES_URL = os.environ.get("WHARF_CONFORMANCE_POSTGRES", "")
 CLUSTER_NODES = int(os.environ.get("WHARF_CONFORMANCE_NODES", "1") or "1")
 REPO_DIR = CONFORMANCE_DIR.parent
-QUERY_MODEL_DIR = (REPO_DIR / ".." / "shared" / "botocore-query-model").resolve()
+# The Query protocol's SQS model, as the last botocore releases before SQS moved to AWS JSON
+# shipped it (all 23 operations, message move tasks included). Fetched from PyPI on first use
+# (a pinned wheel, see ensure_query_model) and cached under .cache/.
+QUERY_BOTOCORE = "botocore==1.31.60"
+QUERY_MODEL_DIR = REPO_DIR / ".cache" / "botocore-query-model"
 
 ACCOUNT = "000000000000"
 ACCESS_KEY = "AKIDEXAMPLE"
@@ -296,6 +300,32 @@ def client_config(**overrides) -> Config:
     return Config(**kw)
 
 
+def ensure_query_model() -> Path:
+    """The Query-protocol model directory, downloaded from PyPI if it is not cached yet."""
+    target = QUERY_MODEL_DIR / "sqs" / "2012-11-05" / "service-2.json"
+    if target.exists():
+        return QUERY_MODEL_DIR
+    import gzip
+    import sys
+    import tempfile
+    import zipfile
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", scratch, QUERY_BOTOCORE],
+                       check=True)
+        wheel = next(Path(scratch).glob("botocore-*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            name = "botocore/data/sqs/2012-11-05/service-2.json"
+            try:
+                model = archive.read(name)
+            except KeyError:
+                model = gzip.decompress(archive.read(name + ".gz"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(model)
+    partial.replace(target)
+    return QUERY_MODEL_DIR
+
+
 def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, access_key: str = ACCESS_KEY,
                 secret_key: str = SECRET_KEY, session_token: str | None = None, verify: bool | None = None,
                 **config):
@@ -303,10 +333,8 @@ def make_client(protocol: str, endpoint: str, region: str = DEFAULT_REGION, acce
     if protocol == "json":
         session = botocore.session.get_session()
     elif protocol == "query":
-        assert (QUERY_MODEL_DIR / "sqs" / "2012-11-05" / "service-2.json").exists(), (
-            f"Query model missing at {QUERY_MODEL_DIR}")
         session = botocore.session.get_session()
-        session.get_component("data_loader").search_paths.insert(0, str(QUERY_MODEL_DIR))
+        session.get_component("data_loader").search_paths.insert(0, str(ensure_query_model()))
     else:
         raise ValueError(protocol)
     client = boto3.Session(botocore_session=session).client(

@@ -15,7 +15,8 @@ bindir() {
     d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     if [ -z "$d" ]; then
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >&2 && apt-get install -y -qq postgresql >/dev/null
+        apt-get update -qq >&2
+        apt-get install -y -qq postgresql >/dev/null
         d=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     fi
     echo "$d"

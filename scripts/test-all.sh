@@ -1,16 +1,42 @@
 #!/usr/bin/env bash
-# Every test Wharf has: the Swift unit tests (engine, codecs, store; no sockets), the FEEL
-# conformance cases of the DMN TCK (through `wharf expr --jsonl`), then the conformance
-# suite, which starts real `wharf serve` processes and drives them with boto3 (JSON and
-# Query protocols) and the aws CLI.
+# Every test Wharf has:
+#  1. the Swift unit tests (engine, codecs, stores; no sockets), the engine's on SQLite;
+#  2. the engine tests again, unchanged, against PostgreSQL (the store contract both keep);
+#  3. the FEEL conformance cases of the DMN TCK (through `wharf expr --jsonl`);
+#  4. the conformance suite, which starts real `wharf serve` processes and drives them with
+#     boto3 (JSON and Query protocols) and the aws CLI — on SQLite, on one PostgreSQL node,
+#     and on two PostgreSQL nodes behind an nginx round robin.
+# PostgreSQL and nginx come from Debian's packages (installed when missing, which needs root);
+# the script starts a throwaway PostgreSQL cluster on 127.0.0.1:${WHARF_TEST_PG_PORT:-55432}
+# and stops it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+pg_dir=$(mktemp -d /tmp/wharf-test-pg.XXXXXX)
+chmod 755 "$pg_dir"
+cleanup() { ./scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap cleanup EXIT
+pg_url=$(./scripts/postgres.sh start "$pg_dir" "${WHARF_TEST_PG_PORT:-55432}")
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx >/dev/null
+fi
+export PATH="$PATH:/usr/sbin"
+
 swift build --build-tests
 swift test --skip-build
+
+# One harness after the other: each opens its own schema and connections.
+WHARF_TEST_POSTGRES="$pg_url" swift test --skip-build --no-parallel --filter WharfEngineTests
 
 # The DMN TCK's FEEL cases (conformance/feel-tck, Apache-2.0): run.py exits non-zero when
 # any of the 2128 cases fails.
 python3 conformance/feel-tck/run.py conformance/feel-tck/cases.jsonl -- .build/debug/wharf expr --jsonl
 
+echo "== conformance: SQLite"
 python3 -m pytest conformance -q -p no:cacheprovider
+echo "== conformance: one PostgreSQL node"
+WHARF_CONFORMANCE_POSTGRES="$pg_url" python3 -m pytest conformance -q -p no:cacheprovider
+echo "== conformance: two PostgreSQL nodes behind nginx"
+WHARF_CONFORMANCE_POSTGRES="$pg_url" WHARF_CONFORMANCE_NODES=2 python3 -m pytest conformance -q -p no:cacheprovider

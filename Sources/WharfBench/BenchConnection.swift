@@ -44,20 +44,24 @@ public final class BenchConnection: @unchecked Sendable {
     // Used by one worker task at a time; the handler state lives on the channel's event loop.
     private let host: String
     private let port: Int
+    /// What requests carry as Host: the endpoint they were signed for, which with several
+    /// endpoints (nodes behind one name) need not be the one connected to.
+    private let hostHeader: String
     private let group: any EventLoopGroup
     private var channel: (any Channel)?
     private var collector: ResponseCollector?
 
-    init(host: String, port: Int, group: any EventLoopGroup) {
+    init(host: String, port: Int, hostHeader: String? = nil, group: any EventLoopGroup) {
         self.host = host; self.port = port; self.group = group
+        self.hostHeader = hostHeader ?? "\(host):\(port)"
     }
 
     /// Opens a connection and runs `body` with it; the connection closes when `body` returns.
     public static func with<T: Sendable>(
-        host: String, port: Int, group: any EventLoopGroup,
+        host: String, port: Int, hostHeader: String? = nil, group: any EventLoopGroup,
         _ body: (inout BenchConnection) async throws -> T
     ) async throws -> T {
-        var connection = BenchConnection(host: host, port: port, group: group)
+        var connection = BenchConnection(host: host, port: port, hostHeader: hostHeader, group: group)
         do {
             try await connection.connect()
             let result = try await body(&connection)
@@ -92,7 +96,7 @@ public final class BenchConnection: @unchecked Sendable {
         if channel?.isActive != true { try await connect() }
         guard let channel, let collector else { throw BenchError.connectionClosed }
         var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.path)
-        head.headers.add(name: "Host", value: "\(host):\(port)")
+        head.headers.add(name: "Host", value: hostHeader)
         for (name, value) in request.headers { head.headers.add(name: name, value: value) }
         head.headers.add(name: "Content-Length", value: String(request.body.count))
         let body = channel.allocator.buffer(bytes: request.body)

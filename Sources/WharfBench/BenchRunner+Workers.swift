@@ -16,7 +16,9 @@ extension BenchRunner {
         let tally = try await withThrowingTaskGroup(of: WorkerTally.self) { group in
             for index in 0..<count {
                 group.addTask { [self] in
-                    try await BenchConnection.with(host: target.host, port: target.port, group: self.group) { connection in
+                    let endpoint = target.endpoint(for: index)
+                    return try await BenchConnection.with(host: endpoint.host, port: endpoint.port,
+                                                          hostHeader: target.hostHeader, group: self.group) { connection in
                         try await worker(index, &connection, deadline)
                     }
                 }
@@ -137,9 +139,9 @@ extension BenchRunner {
         progress("  prefilled \(tally.messages) messages in \(String(format: "%.1f", Self.seconds(since: started))) s")
     }
 
-    func createQueue(_ workload: String) async throws -> String {
-        let name = "wharf-bench-\(workload)-\(UInt32.random(in: 0...UInt32.max))"
-        let request = target.call(CreateQueueRequest(QueueName: name))
+    func createQueue(_ workload: String, fifo: Bool = false, named: String? = nil) async throws -> String {
+        let name = named ?? "wharf-bench-\(workload)-\(UInt32.random(in: 0...UInt32.max))" + (fifo ? ".fifo" : "")
+        let request = target.call(CreateQueueRequest(QueueName: name, Attributes: fifo ? ["FifoQueue": "true"] : nil))
         return try await BenchConnection.with(host: target.host, port: target.port, group: group) { connection in
             try decode(CreateQueueResponse.self, try await connection.send(request)).QueueUrl
         }

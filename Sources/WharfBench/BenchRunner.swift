@@ -15,13 +15,16 @@ public struct BenchOptions: Sendable {
     public var backlogSizes = [1_000, 1_000_000]
     public var healthPath = "/health"
     public var eventLoopThreads = 2
+    /// `send`/`send-batch` into this queue (created if missing, kept afterwards) instead of a
+    /// fresh one: e.g. a queue that consumers elsewhere wait on.
+    public var queueName: String?
     public init() {}
 }
 
 /// The workloads of `wharf bench`. Each opens its own queue (deleted afterwards), drives it over
 /// `connections` keep-alive connections and returns what it measured.
 public final class BenchRunner: Sendable {
-    public static let workloads = ["health", "send", "send-batch", "cycle", "mixed", "longpoll", "backlog"]
+    public static let workloads = ["health", "send", "send-batch", "cycle", "mixed", "longpoll", "backlog", "fifo-backlog"]
     /// Not part of `all`: leaves a queue of `messages` messages behind (for memory measurements).
     public static let extraWorkloads = ["fill"]
 
@@ -48,6 +51,7 @@ public final class BenchRunner: Sendable {
         case "mixed": return try await mixed()
         case "longpoll": return [try await longPoll()]
         case "backlog": return try await backlog()
+        case "fifo-backlog": return try await fifoBacklog()
         case "fill": return [try await fill()]
         default:
             let known = (Self.workloads + Self.extraWorkloads).joined(separator: ", ")
@@ -65,7 +69,7 @@ public final class BenchRunner: Sendable {
     }
 
     func send(batch: Bool) async throws -> BenchResult {
-        let queue = try await createQueue("send")
+        let queue = try await createQueue("send", named: options.queueName)
         let body = String(repeating: "x", count: options.bodySize)
         let make: @Sendable () -> BenchRequest = { [target] in
             batch ? target.call(SendMessageBatchRequest(QueueUrl: queue, Entries: (0..<10).map {
@@ -73,7 +77,7 @@ public final class BenchRunner: Sendable {
             })) : target.call(SendMessageRequest(QueueUrl: queue, MessageBody: body))
         }
         let (tally, seconds) = try await repeatRequest(make) { batch ? Self.successfulEntries($0) : 1 }
-        try? await deleteQueue(queue)
+        if options.queueName == nil { try? await deleteQueue(queue) }
         return result(batch ? "send-batch" : "send", tally, seconds,
                       note: batch ? "SendMessageBatch 10 x \(options.bodySize) B" : "SendMessage \(options.bodySize) B")
     }
@@ -149,9 +153,14 @@ public final class BenchRunner: Sendable {
         let received = Counter()
         let started = ContinuousClock.now
         let tally = try await withThrowingTaskGroup(of: WorkerTally.self) { group in
-            for _ in 0..<consumers {
+            for consumer in 0..<consumers {
                 group.addTask { [self] in
-                    try await BenchConnection.with(host: target.host, port: target.port, group: self.group) { connection in
+                    // With several endpoints the consumers wait on the others, the sender uses the
+                    // first: the latency is then a wake-up across nodes.
+                    let endpoint = target.endpoints.count > 1
+                        ? target.endpoints[1 + consumer % (target.endpoints.count - 1)] : target.endpoint(for: 0)
+                    return try await BenchConnection.with(host: endpoint.host, port: endpoint.port,
+                                                          hostHeader: target.hostHeader, group: self.group) { connection in
                         var tally = WorkerTally()
                         let poll = target.call(ReceiveMessageRequest(QueueUrl: queue, MaxNumberOfMessages: 10,
                                                                      WaitTimeSeconds: 2))
@@ -195,8 +204,9 @@ public final class BenchRunner: Sendable {
         }
         let seconds = Self.seconds(since: started)
         try? await deleteQueue(queue)
+        let across = target.endpoints.count > 1 ? " (sent to the first endpoint, received on the others)" : ""
         return result("longpoll", tally, seconds, connections: consumers,
-                      note: "\(count) sends 10 ms apart; latency = send to receipt by a parked consumer")
+                      note: "\(count) sends 10 ms apart; latency = send to receipt by a parked consumer\(across)")
     }
 
     /// Batch-sends `messages` messages into a new queue and leaves it there.

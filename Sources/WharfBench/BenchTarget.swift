@@ -4,22 +4,44 @@ import NIOHTTP1
 import SigV4
 import SQSModel
 
-/// Where the load goes and how requests are signed: any SQS endpoint that speaks AWS JSON 1.0.
+/// Where the load goes and how requests are signed: any SQS endpoint that speaks AWS JSON 1.0,
+/// or several nodes of one (workers are spread over them round robin; requests are signed for,
+/// and carry the Host of, the first).
 public struct BenchTarget: Sendable {
     public var host: String
     public var port: Int
+    /// Every endpoint; the first is `host`:`port`.
+    public var endpoints: [Endpoint]
     public var region: String
     public var credentials: SigningCredentials
 
+    public struct Endpoint: Sendable {
+        public var host: String
+        public var port: Int
+    }
+
     public init(endpoint: String, region: String, credentials: SigningCredentials) throws {
-        guard let url = URL(string: endpoint), url.scheme == "http", let host = url.host else {
-            throw BenchError.badEndpoint(endpoint)
+        try self.init(endpoints: [endpoint], region: region, credentials: credentials)
+    }
+
+    public init(endpoints: [String], region: String, credentials: SigningCredentials) throws {
+        self.endpoints = try endpoints.map { endpoint in
+            guard let url = URL(string: endpoint), url.scheme == "http", let host = url.host else {
+                throw BenchError.badEndpoint(endpoint)
+            }
+            return Endpoint(host: host, port: url.port ?? 80)
         }
-        self.host = host
-        self.port = url.port ?? 80
+        guard let first = self.endpoints.first else { throw BenchError.badEndpoint("(none)") }
+        host = first.host
+        port = first.port
         self.region = region
         self.credentials = credentials
     }
+
+    /// The endpoint worker `index` connects to.
+    func endpoint(for index: Int) -> Endpoint { endpoints[index % endpoints.count] }
+
+    var hostHeader: String { "\(host):\(port)" }
 
     /// A signed AWS JSON 1.0 call. Signing is part of the measured cost, as for a real client.
     func call<Request: SQSRequest>(_ request: Request) -> BenchRequest {

@@ -9,7 +9,8 @@ struct Bench: AsyncParsableCommand {
         discussion: "Workloads: \(BenchRunner.workloads.joined(separator: ", ")), or all; `fill` (not in all) leaves a queue of --messages messages behind.")
 
     @Argument(help: "Workloads to run, in order (default: all).") var workloads: [String] = []
-    @Option(help: "SQS endpoint (http only).") var endpoint = "http://localhost:9324"
+    @Option(help: "SQS endpoint (http only); several, comma-separated, spread the workers over them (nodes of one cluster).")
+    var endpoint = "http://localhost:9324"
     @Option(help: "Region to sign for.") var region = "us-east-1"
     @Option(help: "Access key id to sign with.") var accessKey = "AKIDBENCH"
     @Option(help: "Secret key to sign with.") var secretKey = "benchsecret"
@@ -17,10 +18,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Seconds per timed workload.") var duration = 10.0
     @Option(help: "Message body size in bytes.") var bodySize = 100
     @Option(help: "Messages prefilled for `cycle` (and sent by `longpoll`, at most 500).") var messages = 100_000
-    @Option(help: "Comma-separated backlog sizes for `backlog`.") var backlog = "1000,1000000"
+    @Option(help: "Comma-separated backlog sizes for `backlog` and `fifo-backlog`.") var backlog = "1000,1000000"
     @Option(help: "Path of the cheapest request for `health`.") var healthPath = "/health"
     @Option(help: "Event-loop threads of the load generator.") var threads = 2
     @Option(help: "Also write the results as JSON to this file.") var json: String?
+    @Option(help: "send/send-batch into this queue (created if missing, kept) instead of a fresh one.") var queue: String?
 
     func run() async throws {
         var options = BenchOptions()
@@ -31,7 +33,9 @@ struct Bench: AsyncParsableCommand {
         options.backlogSizes = backlog.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         options.healthPath = healthPath
         options.eventLoopThreads = threads
-        let target = try BenchTarget(endpoint: endpoint, region: region,
+        options.queueName = queue
+        let endpoints = endpoint.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        let target = try BenchTarget(endpoints: endpoints, region: region,
                                      credentials: SigningCredentials(accessKeyId: accessKey, secretAccessKey: secretKey))
         let runner = BenchRunner(target: target, options: options) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
