@@ -147,10 +147,14 @@ class Ledger:
         self.attempted: set[str] = set()  # bodies sent, whatever the answer
         self.received: dict[str, int] = {}
         self.statuses: dict[int, int] = {}
+        self.failures: dict[str, int] = {}   # errors without an HTTP answer, by type
 
-    def count(self, status: int) -> None:
+    def count(self, status: int, error: Exception | None = None, operation: str = "") -> None:
         with self.lock:
             self.statuses[status] = self.statuses.get(status, 0) + 1
+            if status == 0 and error is not None:
+                name = f"{operation} {type(error).__name__}".strip()
+                self.failures[name] = self.failures.get(name, 0) + 1
 
     def summary(self) -> dict:
         with self.lock:
@@ -162,6 +166,7 @@ class Ledger:
                 "lost": len(lost), "lost_examples": sorted(lost)[:5],
                 "unacked_but_delivered": len(set(self.received) - self.acked),
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "errors_without_an_answer": dict(self.failures),
             }
 
 

@@ -54,7 +54,7 @@ def main():
                     first_ok_after_restart.set()
             except Exception as error:  # noqa: BLE001 - every failure is counted by status
                 status = status_of(error)
-                ledger.count(status)
+                ledger.count(status, error, f"SendMessage@{n % 2} {time.strftime('%H:%M:%S')}")
                 if status == 503:
                     timeline.setdefault("first_503", time.monotonic())
                     timeline.setdefault("slowest_503_seconds", 0)
@@ -67,7 +67,7 @@ def main():
                 messages = clients[index % 2].receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                                                WaitTimeSeconds=1).get("Messages", [])
             except Exception as error:  # noqa: BLE001
-                ledger.count(status_of(error))
+                ledger.count(status_of(error), error, f"ReceiveMessage@{index % 2} {time.strftime('%H:%M:%S')}")
                 time.sleep(0.05)
                 continue
             with ledger.lock:
@@ -78,7 +78,7 @@ def main():
                     clients[(index + 1) % 2].delete_message_batch(QueueUrl=url, Entries=[
                         {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
                 except Exception as error:  # noqa: BLE001 - undeleted: they come back, counted twice
-                    ledger.count(status_of(error))
+                    ledger.count(status_of(error), error, f"DeleteMessageBatch@{(index + 1) % 2} {time.strftime('%H:%M:%S')}")
 
     consumers_done = threading.Event()
     threads = [threading.Thread(target=produce, args=(i,)) for i in range(args.producers)]
@@ -113,6 +113,16 @@ def main():
     consumers_done.set()
     for t in threads[args.producers:]:
         t.join()
+    with ledger.lock:
+        missing = sorted(ledger.acked - set(ledger.received))
+    if missing:
+        # Where the missing ones are (or are not) in the database, for the report.
+        import subprocess
+        bodies = ",".join(f"'{b}'" for b in missing[:5])
+        print(subprocess.run(["psql", pg.url, "-xc",
+                              f"SELECT seq, body, visible_at - (extract(epoch from clock_timestamp())*1000)::bigint AS visible_in_ms,"
+                              f" receive_count, sent_at FROM restart.messages WHERE body IN ({bodies})"],
+                             capture_output=True, text=True).stdout)
     for n in nodes:
         n.stop()
     pg.cleanup()

@@ -47,7 +47,7 @@ extension SQSEngine {
             let claim = ReceiveClaim(
                 limit: limit, nowMillis: now, invisibleUntilMillis: now + Int64(visibility) * 1000,
                 expiredBeforeMillis: now - Int64(config.retentionSeconds) * 1000,
-                order: fifo ? .fifo : .fairByGroup(startAfter: fairCursors.withLock { $0[queue.id] }),
+                order: receiveOrder(queue.id, fifo: fifo, nowMillis: now),
                 deadLetter: try await deadLetterTarget(of: current), attemptId: attemptId,
                 attemptValidAfterMillis: now - Self.receiveAttemptWindowMillis,
                 maxInFlight: limits.maxInFlightMessages, nonce: identifiers.next())
@@ -64,7 +64,11 @@ extension SQSEngine {
             if outcome.atInFlightLimit && wait == 0 && !fifo {
                 throw .overLimit("The maximum number of in flight messages (\(limits.maxInFlightMessages)) has been reached for queue \(queue.key.name).")
             }
-            if let group = outcome.lastGroup { fairCursors.withLock { $0[queue.id] = group } }
+            if let group = outcome.lastGroup {
+                fairCursors.withLock { $0[queue.id] = group }
+            } else if case .fairByGroup = claim.order {
+                ungroupedUntil.withLock { $0[queue.id] = now + Self.ungroupedHintMillis }
+            }
             if outcome.movedToDeadLetter > 0, let target = claim.deadLetter {
                 wake(target.queueId, count: outcome.movedToDeadLetter)
             }
@@ -79,6 +83,14 @@ extension SQSEngine {
                                deadlineMillis: min(deadline, next ?? deadline))
             parked = true
         }
+    }
+
+    /// FIFO order; fair round robin over groups; or, while no groups were seen lately, plain
+    /// send order.
+    private func receiveOrder(_ queueId: Int64, fifo: Bool, nowMillis: Int64) -> ReceiveOrder {
+        if fifo { return .fifo }
+        if let until = ungroupedUntil.withLock({ $0[queueId] }), nowMillis < until { return .oldestFirst }
+        return .fairByGroup(startAfter: fairCursors.withLock { $0[queueId] })
     }
 
     /// A FIFO receive attempt id replays within this window.

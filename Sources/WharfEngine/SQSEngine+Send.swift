@@ -15,9 +15,15 @@ extension SQSEngine {
                                          MessageGroupId: request.MessageGroupId),
             queue: queue, ctx: ctx, nowMillis: now, inBatch: false)
         let outcomes = try await storage { try await store.send(queueId: queue.id, messages: [message], nowMillis: now) }
+        if request.MessageGroupId != nil { noteGroups(queue) }
         // A delayed message wakes a waiter too: it re-arms its timer for the delay's end.
         if case .stored = outcomes[0] { wake(queue.id, count: 1) }
         return Self.finish(response, outcomes[0], fifo: queue.config.isFifo)
+    }
+
+    /// A standard queue now has grouped messages: its receives go back to the fair round robin.
+    private func noteGroups(_ queue: StoredQueue) {
+        if !queue.config.isFifo { _ = ungroupedUntil.withLock { $0.removeValue(forKey: queue.id) } }
     }
 
     /// Fills in what only the store knows: a FIFO message's sequence number, and for a
@@ -75,6 +81,7 @@ extension SQSEngine {
             let outcomes = try await storage {
                 try await store.send(queueId: queue.id, messages: accepted.map(\.message), nowMillis: now)
             }
+            if accepted.contains(where: { $0.message.record.groupId != nil }) { noteGroups(queue) }
             let stored = outcomes.filter { if case .stored = $0 { true } else { false } }.count
             if stored > 0 { wake(queue.id, count: stored) }
             successful = zip(accepted, outcomes).map { entry, outcome in

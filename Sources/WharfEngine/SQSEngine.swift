@@ -43,6 +43,13 @@ public final class SQSEngine: Sendable {
     /// Per standard queue with message groups: the group served last, where the next receive's
     /// round-robin starts after. A fairness hint only; losing it (restart, another node) costs nothing.
     let fairCursors = Mutex<[Int64: String]>([:])
+    /// Standard queues whose last fair receive found no message group, and until when a receive
+    /// there skips the group scan (a message of a standard queue without groups is the common
+    /// case: it should not pay for fairness it does not use). Cleared by a grouped send through
+    /// this node; a grouped send through another node is still delivered, in plain send order,
+    /// until the hint runs out.
+    let ungroupedUntil = Mutex<[Int64: Int64]>([:])
+    static let ungroupedHintMillis: Int64 = 1_000
     /// Queues where a receive found the in-flight limit reached: a delete there wakes long polls.
     let queuesAtInFlightLimit = Mutex<Set<Int64>>([])
     /// The last readiness check (see `isReady`).

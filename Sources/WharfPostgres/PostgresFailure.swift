@@ -58,6 +58,7 @@ struct PostgresFailure: Error, CustomStringConvertible {
         // NIO's errors (connection refused or reset, a lease that timed out) before PostgreSQL
         // answered at all.
         return underlying is ChannelError || underlying is IOError || underlying is LeaseTimeout
+            || underlying is ConnectionClosed
             || String(reflecting: type(of: underlying)).contains("NIOConnectionError")
     }
 

@@ -22,7 +22,7 @@ extension PostgresMessageStore {
                 let remaining = claim.limit - outcome.claimed.count
                 var groups: [String] = []
                 // Groups whose head (their oldest message) is visible, in turn order.
-                for try await group in try await connection.query("""
+                for try await group in try await connection.checkedQuery("""
                     SELECT g.group_id FROM fifo_groups g
                     WHERE g.queue_id = \(queueId) AND NOT (g.group_id = ANY(\(excluded)))
                       AND (SELECT m.visible_at FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id
@@ -36,7 +36,7 @@ extension PostgresMessageStore {
                 visited += groups.filter { !visited.contains($0) }
                 // Each group's first messages; its visible prefix is what may be delivered.
                 var byGroup: [String: [MessageRow]] = [:]
-                for try await row in try await connection.query("""
+                for try await row in try await connection.checkedQuery("""
                     SELECT x.* FROM unnest(\(groups)) AS g(id),
                     LATERAL (SELECT \(unescaped: Self.messageColumns) FROM messages
                              WHERE queue_id = \(queueId) AND group_id = g.id ORDER BY seq LIMIT \(remaining)) AS x
@@ -69,7 +69,7 @@ extension PostgresMessageStore {
             }
             if !served.isEmpty {
                 // The groups served take the last turns, in the order they were served.
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     UPDATE fifo_groups g SET turn = (SELECT MAX(turn) FROM fifo_groups WHERE queue_id = \(queueId)) + s.ord
                     FROM unnest(\(served)) WITH ORDINALITY AS s(id, ord)
                     WHERE g.queue_id = \(queueId) AND g.group_id = s.id
@@ -77,14 +77,14 @@ extension PostgresMessageStore {
             }
             if outcome.movedToDeadLetter > 0 {
                 // Groups emptied by the dead-letter moves (their rows are ours, locked above).
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND g.group_id = ANY(\(visited))
                       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
                     """, logger: self.logger)
             }
             if let attemptId = claim.attemptId, !outcome.claimed.isEmpty {
                 let receipts = outcome.claimed.map { "\($0.seq):\($0.receiveCount)" }.joined(separator: ",")
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO receive_attempts (queue_id, attempt_id, created_at, receipts, nonce)
                     VALUES (\(queueId), \(attemptId), \(claim.nowMillis), \(receipts), \(Int64(bitPattern: claim.nonce)))
                     ON CONFLICT (queue_id, attempt_id) DO UPDATE
@@ -100,7 +100,7 @@ extension PostgresMessageStore {
     private static func replayAttempt(_ connection: PostgresConnection, queueId: Int64, attemptId: String,
                                       _ claim: ReceiveClaim, logger: Logger) async throws -> [ClaimedMessage]? {
         var attempt: (receipts: String, nonce: Int64)?
-        for try await row in try await connection.query("""
+        for try await row in try await connection.checkedQuery("""
             SELECT receipts, nonce FROM receive_attempts
             WHERE queue_id = \(queueId) AND attempt_id = \(attemptId) AND created_at > \(claim.attemptValidAfterMillis)
             """, logger: logger).decode((String, Int64).self) {
@@ -114,7 +114,7 @@ extension PostgresMessageStore {
             expected.append((seq, count))
         }
         var rows: [Int64: MessageRow] = [:]
-        for try await row in try await connection.query("""
+        for try await row in try await connection.checkedQuery("""
             SELECT \(unescaped: messageColumns) FROM messages
             WHERE queue_id = \(queueId) AND seq = ANY(\(expected.map(\.seq))) FOR UPDATE
             """, logger: logger).decode(MessageRow.self) {
@@ -126,7 +126,7 @@ extension PostgresMessageStore {
             guard let row = rows[seq], row.13 == count else { return nil }
             replayed.append(claimed(row, nowMillis: claim.nowMillis, nonce: nonce))
         }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE messages SET visible_at = \(claim.invisibleUntilMillis), received_at = \(claim.nowMillis)
             WHERE seq = ANY(\(expected.map(\.seq)))
             """, logger: logger)

@@ -25,9 +25,12 @@ extension PostgresMessageStore {
         if messages.contains(where: { $0.deduplication != nil || $0.record.groupId != nil }) {
             return try await sendGrouped(queueId: queueId, messages: messages, nowMillis: nowMillis)
         }
-        // The common case, a standard queue: one statement for the whole batch.
-        return try await run { connection in
-            let rows = try await connection.query("""
+        // The common case, a standard queue: one statement for the whole batch, in an explicit
+        // transaction: a statement on its own commits only after its result was sent, so its
+        // result is no proof that the commit happened (a crash in between loses the rows).
+        // COMMIT's answer is: it comes once the commit is on disk.
+        return try await transaction { connection in
+            let rows = try await connection.checkedQuery("""
                 INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, trace_header,
                                       sender_id, sent_at, visible_at)
                 SELECT \(queueId), m.id, m.body, m.md5, NULLIF(m.attributes, ''::bytea), NULLIF(m.md5_attributes, ''),
@@ -54,14 +57,14 @@ extension PostgresMessageStore {
     private func sendGrouped(queueId: Int64, messages: [NewMessage], nowMillis: Int64) async throws -> [SendOutcome] {
         try await transaction { connection in
             var fifo = false
-            for try await flag in try await connection.query(
+            for try await flag in try await connection.checkedQuery(
                 "SELECT fifo FROM queues WHERE id = \(queueId) FOR KEY SHARE", logger: self.logger).decode(Bool.self) {
                 fifo = flag
             }
             if fifo {
                 // Sorted, so that two batches lock their groups in the same order.
                 let groups = Set(messages.compactMap(\.record.groupId)).sorted()
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO fifo_groups (queue_id, group_id, turn)
                     SELECT \(queueId), g, (SELECT COALESCE(MAX(turn), 0) + 1 FROM fifo_groups WHERE queue_id = \(queueId))
                     FROM unnest(\(groups)) AS g ORDER BY g
@@ -80,7 +83,7 @@ extension PostgresMessageStore {
                     }
                     // The unique key decides: a held, unexpired id keeps its row and no message is
                     // written; an expired one is taken over.
-                    let rows = try await connection.query("""
+                    let rows = try await connection.checkedQuery("""
                         WITH d AS (
                             INSERT INTO dedup (queue_id, scope, dedup_id, message_id, seq, expires_at)
                             VALUES (\(queueId), \(key.scope), \(key.id), \(m.messageId), nextval('message_seq'),
@@ -103,7 +106,7 @@ extension PostgresMessageStore {
                         outcomes.append(.stored(seq: stored))
                     } else {
                         var original: SendOutcome?
-                        for try await (messageId, seq) in try await connection.query("""
+                        for try await (messageId, seq) in try await connection.checkedQuery("""
                             SELECT message_id, seq FROM dedup
                             WHERE queue_id = \(queueId) AND scope = \(key.scope) AND dedup_id = \(key.id)
                             """, logger: self.logger).decode((String, Int64).self) {
@@ -113,7 +116,7 @@ extension PostgresMessageStore {
                     }
                     taken[name] = outcomes.last
                 } else {
-                    let rows = try await connection.query("""
+                    let rows = try await connection.checkedQuery("""
                         INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, trace_header,
                                               sender_id, group_id, sent_at, visible_at)
                         VALUES (\(queueId), \(m.messageId), \(m.body), \(m.md5OfBody), \(m.attributesJSON),
@@ -143,10 +146,11 @@ extension PostgresMessageStore {
     public func delete(queueId: Int64, messages: [HandleReference], currentAt: Int64?) async throws -> [DeleteOutcome] {
         let seqs = messages.map(\.seq)
         guard let currentAt else {
-            // Standard queues: a handle deletes its message whatever happened since.
-            let outcomes: [DeleteOutcome] = try await run { connection in
+            // Standard queues: a handle deletes its message whatever happened since. A transaction
+            // for the same reason as sends: an acknowledged delete must not come back.
+            let outcomes: [DeleteOutcome] = try await transaction { connection in
                 var deleted = Set<Int64>()
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     DELETE FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)) RETURNING seq
                     """, logger: self.logger)
                 for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
@@ -163,13 +167,13 @@ extension PostgresMessageStore {
         // groups left empty.
         let counts = messages.map(\.receiveCount)
         return try await transaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 SELECT 1 FROM fifo_groups WHERE queue_id = \(queueId) AND group_id IN (
                     SELECT group_id FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)))
                 ORDER BY group_id FOR UPDATE
                 """, logger: self.logger)
             var deleted = Set<Int64>()
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH h AS (SELECT * FROM unnest(\(seqs), \(counts)) AS h(seq, receive_count)),
                 d AS (DELETE FROM messages m USING h
                       WHERE m.queue_id = \(queueId) AND m.seq = h.seq AND m.receive_count = h.receive_count
@@ -184,7 +188,7 @@ extension PostgresMessageStore {
             for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
             var present = Set<Int64>()
             if deleted.count < seqs.count {
-                for try await seq in try await connection.query("""
+                for try await seq in try await connection.checkedQuery("""
                     SELECT seq FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs))
                     """, logger: self.logger).decode(Int64.self) { present.insert(seq) }
             }
@@ -199,7 +203,7 @@ extension PostgresMessageStore {
         let times = changes.map(\.visibleAtMillis)
         return try await transaction { connection in
             var states: [Int64: (receiveCount: Int, visibleAt: Int64, receivedAt: Int64?)] = [:]
-            for try await (seq, count, visible, received) in try await connection.query("""
+            for try await (seq, count, visible, received) in try await connection.checkedQuery("""
                 SELECT seq, receive_count, visible_at, received_at FROM messages
                 WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)) FOR UPDATE
                 """, logger: self.logger).decode((Int64, Int, Int64, Int64?).self) {
@@ -222,14 +226,14 @@ extension PostgresMessageStore {
                 results.append(.changed)
             }
             if !update.seqs.isEmpty {
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     UPDATE messages m SET visible_at = c.visible FROM unnest(\(update.seqs), \(update.times)) AS c(seq, visible)
                     WHERE m.seq = c.seq AND m.queue_id = \(queueId)
                     """, logger: self.logger)
             } else if states.isEmpty {
                 // No message found: perhaps because another node deleted the queue itself.
                 var exists = false
-                for try await _ in try await connection.query("SELECT 1 FROM queues WHERE id = \(queueId)",
+                for try await _ in try await connection.checkedQuery("SELECT 1 FROM queues WHERE id = \(queueId)",
                                                               logger: self.logger).decode(Int.self) { exists = true }
                 if !exists { throw StoreError.queueMissing }
             }
@@ -240,19 +244,19 @@ extension PostgresMessageStore {
     public func expire(queueId: Int64, sentBeforeMillis: Int64) async throws -> Int {
         try await transaction { connection in
             var removed = 0
-            for try await count in try await connection.query("""
+            for try await count in try await connection.checkedQuery("""
                 WITH d AS (DELETE FROM messages WHERE queue_id = \(queueId) AND sent_at <= \(sentBeforeMillis) RETURNING 1)
                 SELECT count(*)::bigint FROM d
                 """, logger: self.logger).decode(Int64.self) { removed = Int(count) }
             if removed > 0 {
                 // Groups whose last messages expired. Their rows are locked first, then checked
                 // in a new snapshot: a send that holds a group's row has committed by then.
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     SELECT 1 FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
                         SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
                     ORDER BY g.group_id FOR UPDATE
                     """, logger: self.logger)
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
                         SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
                     """, logger: self.logger)
@@ -263,15 +267,15 @@ extension PostgresMessageStore {
 
     public func forgetExpiredKeys(nowMillis: Int64, attemptsBeforeMillis: Int64) async throws {
         try await run { connection in
-            try await connection.query("DELETE FROM dedup WHERE expires_at <= \(nowMillis)", logger: self.logger)
-            try await connection.query("DELETE FROM receive_attempts WHERE created_at <= \(attemptsBeforeMillis)", logger: self.logger)
+            try await connection.checkedQuery("DELETE FROM dedup WHERE expires_at <= \(nowMillis)", logger: self.logger)
+            try await connection.checkedQuery("DELETE FROM receive_attempts WHERE created_at <= \(attemptsBeforeMillis)", logger: self.logger)
         }
     }
 
     public func counts(queueId: Int64, nowMillis: Int64) async throws -> QueueCounts {
         try await run { connection in
             // Hidden messages never received are delayed; hidden ones received before are in flight.
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT
                   (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at <= \(nowMillis))
                 + (SELECT count(*) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at <= \(nowMillis)),
@@ -287,7 +291,7 @@ extension PostgresMessageStore {
 
     public func nextVisibleTime(queueId: Int64, after nowMillis: Int64) async throws -> Int64? {
         try await run { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT LEAST(
                   (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at > \(nowMillis)),
                   (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(nowMillis)))

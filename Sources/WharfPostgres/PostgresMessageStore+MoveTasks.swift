@@ -14,14 +14,14 @@ extension PostgresMessageStore {
     public func createMoveTask(_ task: MoveTask) async throws -> MoveTask {
         try await transaction { connection in
             var task = task
-            for try await (count, boundary) in try await connection.query("""
+            for try await (count, boundary) in try await connection.checkedQuery("""
                 SELECT count(*), COALESCE(max(seq), 0) FROM messages WHERE queue_id = \(task.sourceQueueId)
                 """, logger: self.logger).decode((Int64, Int64).self) {
                 task.toMove = count
                 task.boundarySeq = boundary
             }
             do {
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO move_tasks (id, source_queue_id, source_arn, destination_arn, max_per_second, status, moved,
                                             to_move, started_at, failure_reason, boundary_seq)
                     VALUES (\(task.id), \(task.sourceQueueId), \(task.sourceArn), \(task.destinationArn), \(task.maxPerSecond),
@@ -38,7 +38,7 @@ extension PostgresMessageStore {
     public func moveTasks(sourceQueueId: Int64?) async throws -> [MoveTask] {
         try await run { connection in
             let filter = sourceQueueId.map { "WHERE source_queue_id = \($0)" } ?? ""
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            let rows = try await connection.checkedQuery(PostgresQuery(unsafeSQL: """
                 SELECT \(Self.taskColumns) FROM move_tasks \(filter) ORDER BY started_at DESC, created DESC
                 """), logger: self.logger)
             var tasks: [MoveTask] = []
@@ -54,8 +54,8 @@ extension PostgresMessageStore {
 
     public func updateMoveTask(id: String, status: MoveTaskStatus, failureReason: String?,
                                from: Set<MoveTaskStatus>) async throws -> Bool {
-        try await run { connection in
-            let rows = try await connection.query("""
+        try await transaction { connection in
+            let rows = try await connection.checkedQuery("""
                 UPDATE move_tasks SET status = \(status.rawValue), failure_reason = \(failureReason)
                 WHERE id = \(id) AND status = ANY(\(from.map(\.rawValue)))
                 RETURNING id
@@ -69,7 +69,7 @@ extension PostgresMessageStore {
                              nowMillis: Int64) async throws -> MoveStep {
         try await transaction { connection in
             var status = MoveTaskStatus.failed
-            for try await text in try await connection.query(
+            for try await text in try await connection.checkedQuery(
                 "SELECT status FROM move_tasks WHERE id = \(task.id) FOR UPDATE", logger: self.logger).decode(String.self) {
                 status = MoveTaskStatus(rawValue: text) ?? .failed
             }
@@ -77,7 +77,7 @@ extension PostgresMessageStore {
             // Back-to-source moves skip messages sent to the DLQ directly: they have no source.
             let onlyDeadLettered = if case .originalSource = destination { "AND dead_letter_source IS NOT NULL" } else { "" }
             var candidates: [(seq: Int64, source: String?, group: String?)] = []
-            for try await row in try await connection.query("""
+            for try await row in try await connection.checkedQuery("""
                 SELECT seq, dead_letter_source, group_id FROM messages
                 WHERE queue_id = \(task.sourceQueueId) AND seq <= \(task.boundarySeq) AND visible_at <= \(nowMillis)
                 \(unescaped: onlyDeadLettered)
@@ -105,14 +105,14 @@ extension PostgresMessageStore {
             }
             if !moves.seqs.isEmpty {
                 // A moved message starts afresh in its destination: visible now, never received.
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     UPDATE messages m SET queue_id = x.target, dead_letter_source = NULL, visible_at = \(nowMillis),
                            receive_count = 0, first_receive_at = NULL, received_at = NULL
                     FROM unnest(\(moves.seqs), \(moves.targets)) AS x(seq, target)
                     WHERE m.seq = x.seq
                     """, logger: self.logger)
                 for (target, groups) in groupsByTarget {
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         INSERT INTO fifo_groups (queue_id, group_id, turn)
                         SELECT \(target), g, (SELECT COALESCE(MAX(turn), 0) + 1 FROM fifo_groups WHERE queue_id = \(target))
                         FROM unnest(\(groups.sorted())) AS g
@@ -123,14 +123,14 @@ extension PostgresMessageStore {
                 }
                 let sourceGroups = Set(candidates.compactMap(\.group)).sorted()
                 if !sourceGroups.isEmpty {
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         DELETE FROM fifo_groups g WHERE g.queue_id = \(task.sourceQueueId) AND g.group_id = ANY(\(sourceGroups))
                           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
                         """, logger: self.logger)
                 }
             }
             step.moved = moves.seqs.count
-            try await connection.query("UPDATE move_tasks SET moved = moved + \(step.moved) WHERE id = \(task.id)", logger: self.logger)
+            try await connection.checkedQuery("UPDATE move_tasks SET moved = moved + \(step.moved) WHERE id = \(task.id)", logger: self.logger)
             return step
         }
     }

@@ -16,7 +16,7 @@ extension PostgresMessageStore {
     public func loadQueues() async throws -> [StoredQueue] {
         try await run { connection in
             var queues: [StoredQueue] = []
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.queueColumns) FROM queues"), logger: self.logger)
+            let rows = try await connection.checkedQuery(PostgresQuery(unsafeSQL: "SELECT \(Self.queueColumns) FROM queues"), logger: self.logger)
             for try await row in rows.decode(QueueRow.self) { queues.append(try Self.queue(row)) }
             return queues
         }
@@ -24,7 +24,7 @@ extension PostgresMessageStore {
 
     public func queue(_ key: QueueKey) async throws -> StoredQueue? {
         try await run { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT id, account, region, name, attributes, tags, created_at, modified_at, purged_at, version
                 FROM queues WHERE account = \(key.account) AND region = \(key.region) AND name = \(key.name)
                 """, logger: self.logger)
@@ -37,9 +37,9 @@ extension PostgresMessageStore {
                             nowMillis: Int64) async throws -> StoredQueue {
         let attributesJSON = try Self.encodeMap(attributes), tagsJSON = try Self.encodeMap(tags)
         let fifo = attributes["FifoQueue"] == "true"
-        return try await run { connection in
+        return try await transaction { connection in
             do {
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     INSERT INTO queues (account, region, name, fifo, attributes, tags, created_at, modified_at)
                     VALUES (\(key.account), \(key.region), \(key.name), \(fifo), \(attributesJSON), \(tagsJSON),
                             \(nowMillis), \(nowMillis))
@@ -67,7 +67,7 @@ extension PostgresMessageStore {
     private func write(_ queue: StoredQueue, purging: Bool) async throws -> StoredQueue? {
         let attributesJSON = try Self.encodeMap(queue.attributes), tagsJSON = try Self.encodeMap(queue.tags)
         return try await transaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE queues SET attributes = \(attributesJSON), tags = \(tagsJSON), modified_at = \(queue.modifiedAtMillis),
                        purged_at = \(queue.lastPurgeMillis), version = version + 1
                 WHERE id = \(queue.id) AND version = \(queue.version)
@@ -81,7 +81,7 @@ extension PostgresMessageStore {
             if written != nil && purging {
                 // A purge also ends the deduplication window: a purged id may be sent again.
                 for table in ["messages", "dedup", "receive_attempts", "fifo_groups"] {
-                    try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE queue_id = $1",
+                    try await connection.checkedQuery(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE queue_id = $1",
                                                              binds: Self.binds(queue.id)), logger: self.logger)
                 }
             }
@@ -93,8 +93,8 @@ extension PostgresMessageStore {
         try await transaction { connection in
             // The queue row first: a send that holds it (the messages' foreign key) finishes
             // before, and the cascade then removes its messages too.
-            try await connection.query("DELETE FROM queues WHERE id = \(id)", logger: self.logger)
-            try await connection.query("""
+            try await connection.checkedQuery("DELETE FROM queues WHERE id = \(id)", logger: self.logger)
+            try await connection.checkedQuery("""
                 INSERT INTO deleted_queues (account, region, name, deleted_at)
                 VALUES (\(key.account), \(key.region), \(key.name), \(nowMillis))
                 ON CONFLICT (account, region, name) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
@@ -104,7 +104,7 @@ extension PostgresMessageStore {
 
     public func lastDeletion(of key: QueueKey) async throws -> Int64? {
         try await run { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT deleted_at FROM deleted_queues
                 WHERE account = \(key.account) AND region = \(key.region) AND name = \(key.name)
                 """, logger: self.logger)
@@ -117,7 +117,7 @@ extension PostgresMessageStore {
 
     public func acquireLease(_ name: String, owner: String, nowMillis: Int64, durationMillis: Int64) async throws -> Bool {
         try await run { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 INSERT INTO leases (name, owner, expires_at) VALUES (\(name), \(owner), \(nowMillis + durationMillis))
                 ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
                 WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= \(nowMillis)
@@ -130,7 +130,7 @@ extension PostgresMessageStore {
 
     public func releaseLease(_ name: String, owner: String) async throws {
         try await run { connection in
-            try await connection.query("DELETE FROM leases WHERE name = \(name) AND owner = \(owner)", logger: self.logger)
+            try await connection.checkedQuery("DELETE FROM leases WHERE name = \(name) AND owner = \(owner)", logger: self.logger)
         }
     }
 

@@ -31,7 +31,7 @@ extension PostgresMessageStore {
 
     func queueExists(_ queueId: Int64) async throws -> Bool {
         try await run { connection in
-            for try await _ in try await connection.query("SELECT 1 FROM queues WHERE id = \(queueId)",
+            for try await _ in try await connection.checkedQuery("SELECT 1 FROM queues WHERE id = \(queueId)",
                                                           logger: self.logger).decode(Int.self) { return true }
             return false
         }
@@ -41,7 +41,7 @@ extension PostgresMessageStore {
     /// transaction: with several nodes the limit is approximate, as it is on AWS.
     private func inFlightCount(queueId: Int64, claim: ReceiveClaim) async throws -> Int {
         try await run { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT count(*) FROM (SELECT 1 FROM messages
                     WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(claim.nowMillis)
                     LIMIT \(claim.maxInFlight)) AS f
@@ -70,7 +70,7 @@ extension PostgresMessageStore {
         // Without a dead-letter queue nothing qualifies for the move.
         let maxReceives = target?.maxReceiveCount ?? Int(Int32.max)
         return try await run { connection in
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            let rows = try await connection.checkedQuery(PostgresQuery(unsafeSQL: """
                 WITH fresh AS (
                     SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
                       AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
@@ -138,7 +138,7 @@ extension PostgresMessageStore {
             let groups = try await Self.groupsInTurn(connection, queueId: queueId, startAfter: startAfter, logger: self.logger)
             if groups.isEmpty { return nil }
             var lanes: [[MessageRow]] = Array(repeating: [], count: groups.count + 1)
-            let laneRows = try await connection.query("""
+            let laneRows = try await connection.checkedQuery("""
                 SELECT g.ord, x.* FROM unnest(\(groups)) WITH ORDINALITY AS g(id, ord),
                 LATERAL (SELECT \(unescaped: Self.messageColumns) FROM messages
                          WHERE queue_id = \(queueId) AND group_id = g.id AND visible_at <= \(claim.nowMillis)
@@ -152,7 +152,7 @@ extension PostgresMessageStore {
                                               row.11, row.12, row.13, row.14, row.15))
             }
             // Messages without a group form one more lane.
-            let ungrouped = try await connection.query("""
+            let ungrouped = try await connection.checkedQuery("""
                 SELECT \(unescaped: Self.messageColumns) FROM messages
                 WHERE queue_id = \(queueId) AND group_id IS NULL AND visible_at <= \(claim.nowMillis)
                   AND sent_at > \(claim.expiredBeforeMillis)
@@ -186,7 +186,7 @@ extension PostgresMessageStore {
                                      logger: Logger) async throws -> [String] {
         func scan(after: String, upTo: String?, limit: Int) async throws -> [String] {
             var groups: [String] = []
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH RECURSIVE g(id) AS (
                     (SELECT group_id FROM messages WHERE queue_id = \(queueId) AND group_id > \(after)
                      ORDER BY group_id LIMIT 1)
@@ -219,7 +219,7 @@ extension PostgresMessageStore {
         let toClaim = picked.filter { row in target.map { row.13 < $0.maxReceiveCount } ?? true }
         var outcome = ReceiveOutcome(claimed: [], movedToDeadLetter: toMove.count)
         if let target, !toMove.isEmpty {
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE messages SET queue_id = \(target.queueId), dead_letter_source = \(target.sourceArn),
                        visible_at = \(claim.nowMillis)
                 WHERE seq = ANY(\(toMove.map(\.0)))
@@ -227,7 +227,7 @@ extension PostgresMessageStore {
             // A FIFO queue's dead-letter queue is FIFO too: the groups continue there.
             let groups = Set(toMove.compactMap(\.8)).sorted()
             if fifo && !groups.isEmpty {
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO fifo_groups (queue_id, group_id, turn)
                     SELECT \(target.queueId), g,
                            (SELECT COALESCE(MAX(turn), 0) + 1 FROM fifo_groups WHERE queue_id = \(target.queueId))
@@ -237,7 +237,7 @@ extension PostgresMessageStore {
             }
         }
         if !toClaim.isEmpty {
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE messages m SET visible_at = \(claim.invisibleUntilMillis), receive_count = m.receive_count + 1,
                        first_receive_at = COALESCE(m.first_receive_at, \(claim.nowMillis)), received_at = \(claim.nowMillis)
                 WHERE m.seq = ANY(\(toClaim.map(\.0)))

@@ -111,31 +111,31 @@ public final class PostgresMessageStore: MessageStore {
 
     func migrate() async throws {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.checkedQuery("BEGIN", logger: logger)
             do {
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(configuration.schema)"),
+                try await connection.checkedQuery("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+                try await connection.checkedQuery(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(configuration.schema)"),
                                            logger: logger)
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     CREATE TABLE IF NOT EXISTS wharf_migrations (
                         version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                     """, logger: logger)
                 var applied = Set<Int>()
-                for try await version in try await connection.query("SELECT version FROM wharf_migrations",
+                for try await version in try await connection.checkedQuery("SELECT version FROM wharf_migrations",
                                                                     logger: logger).decode(Int.self) {
                     applied.insert(version)
                 }
                 for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                     logger.notice("applying PostgreSQL schema migration \(migration.version)")
                     for statement in Self.statements(migration.sql) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.checkedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query("INSERT INTO wharf_migrations (version) VALUES (\(migration.version))",
+                    try await connection.checkedQuery("INSERT INTO wharf_migrations (version) VALUES (\(migration.version))",
                                                logger: logger)
                 }
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.checkedQuery("COMMIT", logger: logger)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.checkedQuery("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -152,7 +152,10 @@ public final class PostgresMessageStore: MessageStore {
 
     public func ping() async throws {
         // A write: readiness means the database accepts writes (a read-only standby does not).
-        try await run { connection in try await connection.query("DELETE FROM leases WHERE false", logger: self.logger) }
+        // A probe must answer fast, so it waits for a connection a second at most.
+        try await run(leaseTimeout: .seconds(1)) { connection in
+            try await connection.checkedQuery("DELETE FROM leases WHERE false", logger: self.logger)
+        }
     }
 
     // MARK: Running statements
@@ -166,11 +169,19 @@ public final class PostgresMessageStore: MessageStore {
     /// `StoreError.unavailable` and retrying once or twice on a deadlock or serialization
     /// failure (the only way concurrent receives and deletes can collide).
     @discardableResult
-    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func run<T: Sendable>(leaseTimeout: TimeAmount = PostgresMessageStore.leaseTimeout, function: String = #function,
+                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempts = 0
+        // A call that is still running long after any statement should have ended is logged:
+        // the database or the connection to it is stuck.
+        let logger = self.logger
+        let watchdog = timerLoop.scheduleTask(in: .seconds(10)) {
+            logger.warning("store call \(function) still running after 10 s")
+        }
+        defer { watchdog.cancel() }
         while true {
             do {
-                return try await leased(body)
+                return try await leased(timeout: leaseTimeout, body)
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -186,44 +197,58 @@ public final class PostgresMessageStore: MessageStore {
         }
     }
 
-    /// `body` on a leased connection, or `LeaseTimeout` when none comes within `leaseTimeout`.
+    /// `body` on a leased connection, or `LeaseTimeout` when none comes within `timeout`.
     /// Only the wait for the lease is cut short: once `body` runs it finishes (cancelling a
-    /// query half-way would leave its transaction's fate unknown for no gain).
-    private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// query half-way would leave its transaction's fate unknown for no gain). The caller
+    /// stops waiting at the deadline even if the pool does not notice the cancellation (a
+    /// connection attempt in progress finishes first): the late lease is then refused and the
+    /// connection returned.
+    private func leased<T: Sendable>(timeout: TimeAmount,
+                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let gate = LeaseGate()
         let client = self.client
+        let outcome = Outcome<T>()
         let work = Task {
-            try await client.withConnection { connection in
-                guard gate.lease() else { throw LeaseTimeout() }
-                return try await body(connection)
+            do {
+                let value = try await client.withConnection { connection in
+                    guard gate.lease() else { throw LeaseTimeout() }
+                    return try await body(connection)
+                }
+                outcome.finish(.success(value))
+            } catch {
+                outcome.finish(.failure(gate.expired ? LeaseTimeout() : error))
             }
         }
-        let timer = timerLoop.scheduleTask(in: Self.leaseTimeout) {
-            if gate.expire() { work.cancel() }
+        let timer = timerLoop.scheduleTask(in: timeout) {
+            if gate.expire() {
+                work.cancel()
+                outcome.finish(.failure(LeaseTimeout()))
+            }
         }
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
-            do {
-                return try await work.value
-            } catch where gate.expired {
-                throw LeaseTimeout()
-            }
+            try await outcome.value()
         } onCancel: {
-            if gate.expire() { work.cancel() }
+            if gate.expire() {
+                work.cancel()
+                outcome.finish(.failure(CancellationError()))
+            }
         }
     }
 
     /// Runs `body` in a transaction on one connection.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(function: String = #function,
+                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
-        return try await run { connection in
-            try await connection.query("BEGIN", logger: logger)
+        return try await run(function: function) { connection in
+            try await connection.checkedQuery("BEGIN", logger: logger)
             do {
                 let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.checkedQuery("COMMIT", logger: logger)
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // On a closed connection the transaction is gone with it: nothing to roll back.
+                if !connection.isClosed { _ = try? await connection.checkedQuery("ROLLBACK", logger: logger) }
                 throw error
             }
         }
@@ -254,4 +279,34 @@ final class LeaseGate: Sendable {
     }
 
     var expired: Bool { state.withLock { $0 == .expired } }
+}
+
+/// A result delivered once, to one waiter, whoever comes first.
+final class Outcome<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, any Error>?
+        var waiter: CheckedContinuation<T, any Error>?
+    }
+    private let state = Mutex(State())
+
+    func finish(_ result: Result<T, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<T, any Error>? in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Logging
 import SQSModel
 import WharfEngine
 import WharfProtocol
@@ -6,8 +7,20 @@ import WharfProtocol
 /// caller's protocol: decode once, encode once.
 struct OperationDispatcher: Sendable {
     let engine: SQSEngine
+    let logger: Logger
+
+    /// A request that takes longer than the longest long poll (20 s) and a margin is logged:
+    /// something below it (the store, most likely) is stuck.
+    static let slowRequestMillis: Int64 = 25_000
 
     func dispatch(_ call: WireCall, _ ctx: CallContext, requestId: String) async -> EncodedResponse {
+        let started = engine.clock.nowMillis()
+        defer {
+            let elapsed = engine.clock.nowMillis() - started
+            if elapsed > Self.slowRequestMillis {
+                logger.warning("slow request: \(call.operation.rawValue) took \(elapsed) ms (request \(requestId))")
+            }
+        }
         do {
             return try await route(call, ctx, requestId)
         } catch let error as SQSError {

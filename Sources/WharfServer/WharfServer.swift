@@ -46,7 +46,7 @@ public enum WharfServer {
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
                                        storeDescription: String = "", logger: Logger) throws -> some ApplicationProtocol {
         let service = SQSService(
-            dispatcher: OperationDispatcher(engine: engine), configuration: configuration,
+            dispatcher: OperationDispatcher(engine: engine, logger: logger), configuration: configuration,
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
         return Application(
             responder: SQSResponder(service: service),
