@@ -40,7 +40,8 @@ mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 # Only code counts: the results, the notes and this report are what a run writes.
 dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no", "--", ".",
-                        ":!BENCHMARKS.md", ":!benchmarks/results", ":!benchmarks/NOTES.md"],
+                        ":!BENCHMARKS.md", ":!benchmarks/results", ":!benchmarks/results-postgres",
+                        ":!benchmarks/NOTES.md"],
                        capture_output=True, text=True).stdout.strip()
 
 
@@ -126,6 +127,10 @@ lines += ["## Issue 6 targets (this run)", "", "| target | wanted | measured | m
 for name, wanted, measured, met in targets:
     lines.append(f"| {name} | {wanted} | {measured} | {'yes' if met else '**no**'} |")
 lines.append("")
+
+sys.path.insert(0, os.path.join(repo, "benchmarks"))
+import report_postgres  # noqa: E402
+lines += report_postgres.section(os.path.join(repo, "benchmarks", "results-postgres"), fmt)
 
 notes = os.path.join(repo, "benchmarks", "NOTES.md")
 if os.path.exists(notes):

@@ -33,6 +33,9 @@ final class LongPollWaiters: Sendable {
         self.onWaitingChange = onWaitingChange
     }
 
+    /// Waiters parked now, over all queues.
+    var parkedCount: Int { state.withLock { $0.queues.values.reduce(0) { $0 + $1.waiters.count } } }
+
     /// Queues with at least one parked waiter.
     var waitedQueues: [Int64] {
         state.withLock { state in state.queues.compactMap { $0.value.waiters.isEmpty ? nil : $0.key } }

@@ -1,4 +1,5 @@
 import Foundation
+import SQSModel
 
 // What a node does besides answering requests: following the other nodes' events, adopting
 // move tasks that nobody runs, and retention sweeps (on one node at a time).
@@ -6,7 +7,8 @@ extension SQSEngine {
     /// Runs until cancelled: follows the cluster bus, adopts orphaned move tasks every
     /// `supervisionIntervalMillis`, and sweeps expired messages every `sweepIntervalMillis`
     /// while this node holds the sweep lease. `wharf serve` runs it beside the listener.
-    public func runBackgroundWork(sweepIntervalMillis: Int64 = 60_000, supervisionIntervalMillis: Int64 = 2_000) async {
+    public func runBackgroundWork(sweepIntervalMillis: Int64 = 60_000, supervisionIntervalMillis: Int64 = 2_000,
+                                  statsIntervalMillis: Int64 = 15_000) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.followClusterEvents() }
             group.addTask {
@@ -17,6 +19,12 @@ extension SQSEngine {
             group.addTask {
                 await self.repeatEvery(sweepIntervalMillis) {
                     await self.expireMessages(leaseMillis: max(3 * sweepIntervalMillis, 60_000))
+                }
+            }
+            group.addTask {
+                await self.refreshQueueStats(leaseMillis: 3 * statsIntervalMillis)
+                await self.repeatEvery(statsIntervalMillis) {
+                    await self.refreshQueueStats(leaseMillis: 3 * statsIntervalMillis)
                 }
             }
             await group.waitForAll()
@@ -50,6 +58,29 @@ extension SQSEngine {
             }
         }
     }
+
+    /// Recomputes the queue gauges, on the node that holds the stats lease.
+    public func refreshQueueStats(leaseMillis: Int64 = 45_000) async {
+        let now = clock.nowMillis()
+        do {
+            guard try await store.acquireLease("queue-stats", owner: nodeId, nowMillis: now,
+                                               durationMillis: leaseMillis) else { return }
+            try await store.refreshQueueStats(nowMillis: now)
+        } catch {
+            logger.warning("computing queue gauges failed: \(error)")
+        }
+    }
+
+    /// The queue gauges as last computed (by whichever node), with the queues they belong to.
+    public func queueGauges() async throws(SQSError) -> [(queue: StoredQueue, stats: QueueStats)] {
+        let stats = try await storage { try await store.queueStats() }
+        let queues = try await storage { try await store.loadQueues() }
+        let byId = Dictionary(stats.map { ($0.queueId, $0) }) { a, _ in a }
+        return queues.compactMap { queue in byId[queue.id].map { (queue, $0) } }
+    }
+
+    /// Long polls parked on this node now.
+    public var parkedLongPolls: Int { waiters.parkedCount }
 
     /// How long the retention sweep lease lasts when `expireMessages` is called directly.
     public static let defaultSweepLeaseMillis: Int64 = 180_000

@@ -192,6 +192,7 @@ extension SQSEngine {
         let now = clock.nowMillis()
         try await storage { try await store.deleteQueue(id: queue.id, key: queue.key, nowMillis: now) }
         catalog.put(nil, for: queue.key, nowMillis: now)
+        observer.queueDeleted(queue.key)
         announce(queue.key)
         // Parked receives on the deleted queue return (empty) instead of waiting out their timeout.
         wake(queue.id)

@@ -74,6 +74,7 @@ extension SQSEngine {
             }
             let claimed = outcome.claimed
             if !claimed.isEmpty || now >= deadline || Task.isCancelled {
+                observer.received(current, count: claimed.count)
                 return ReceiveMessageResponse(Messages: claimed.map { view.message($0, queueId: queue.id) })
             }
             // Sleep until a send or visibility change notifies us, or until the next hidden
@@ -103,7 +104,7 @@ extension SQSEngine {
             try await store.delete(queueId: queue.id, messages: [handle.reference], currentAt: fifoCurrentAt(queue))
         }
         if outcome[0] == .expired { throw .receiptHandleExpired(request.ReceiptHandle) }
-        if outcome[0] == .deleted { deleted(from: queue) }
+        if outcome[0] == .deleted { deleted(from: queue, count: 1) }
         return EmptyResponse()
     }
 
@@ -127,7 +128,8 @@ extension SQSEngine {
             for (item, outcome) in zip(valid, outcomes) where outcome == .expired {
                 results[item.index] = .failure(.receiptHandleExpired(entries[item.index].ReceiptHandle))
             }
-            if outcomes.contains(.deleted) { deleted(from: queue) }
+            let count = outcomes.filter { $0 == .deleted }.count
+            if count > 0 { deleted(from: queue, count: count) }
         }
         return Self.batchResponse(ids: entries.map(\.Id), results)
     }
@@ -147,7 +149,8 @@ extension SQSEngine {
 
     /// A delete can make messages receivable: in a FIFO queue the next message of the group,
     /// and in a queue at the in-flight limit whatever the limit held back. Long polls there wake.
-    private func deleted(from queue: StoredQueue) {
+    private func deleted(from queue: StoredQueue, count: Int) {
+        observer.deleted(queue, count: count)
         let wasAtLimit = queuesAtInFlightLimit.withLock { $0.remove(queue.id) != nil }
         if queue.config.isFifo || wasAtLimit { wake(queue.id) }
     }

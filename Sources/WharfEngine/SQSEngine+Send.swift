@@ -7,7 +7,7 @@ extension SQSEngine {
     public func sendMessage(_ request: SendMessageRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .sendMessage)
         let now = clock.nowMillis()
-        let (message, response) = try prepare(
+        let (message, response, size) = try prepare(
             SendMessageBatchRequestEntry(Id: "-", MessageBody: request.MessageBody, DelaySeconds: request.DelaySeconds,
                                          MessageAttributes: request.MessageAttributes,
                                          MessageSystemAttributes: request.MessageSystemAttributes,
@@ -16,6 +16,11 @@ extension SQSEngine {
             queue: queue, ctx: ctx, nowMillis: now, inBatch: false)
         let outcomes = try await storage { try await store.send(queueId: queue.id, messages: [message], nowMillis: now) }
         if request.MessageGroupId != nil { noteGroups(queue) }
+        if case .stored = outcomes[0] {
+            observer.sent(queue, sizes: [size], deduplicated: 0)
+        } else {
+            observer.sent(queue, sizes: [], deduplicated: 1)
+        }
         // A delayed message wakes a waiter too: it re-arms its timer for the delay's end.
         if case .stored = outcomes[0] { wake(queue.id, count: 1) }
         return Self.finish(response, outcomes[0], fifo: queue.config.isFifo)
@@ -65,12 +70,12 @@ extension SQSEngine {
         if total > MessageRules.batchLimitBytes { throw .batchRequestTooLong(size: total) }
 
         let now = clock.nowMillis()
-        var accepted: [(id: String, message: NewMessage, response: SendMessageResponse)] = []
+        var accepted: [(id: String, message: NewMessage, response: SendMessageResponse, size: Int)] = []
         var failed: [BatchResultErrorEntry] = []
         for entry in entries {
             do {
-                let (message, response) = try prepare(entry, queue: queue, ctx: ctx, nowMillis: now, inBatch: true)
-                accepted.append((entry.Id, message, response))
+                let (message, response, size) = try prepare(entry, queue: queue, ctx: ctx, nowMillis: now, inBatch: true)
+                accepted.append((entry.Id, message, response, size))
             } catch {
                 failed.append(BatchResultErrorEntry(Id: entry.Id, error: error))
             }
@@ -82,6 +87,10 @@ extension SQSEngine {
                 try await store.send(queueId: queue.id, messages: accepted.map(\.message), nowMillis: now)
             }
             if accepted.contains(where: { $0.message.record.groupId != nil }) { noteGroups(queue) }
+            let sizes = zip(accepted, outcomes).compactMap { entry, outcome -> Int? in
+                if case .stored = outcome { entry.size } else { nil }
+            }
+            observer.sent(queue, sizes: sizes, deduplicated: accepted.count - sizes.count)
             let stored = outcomes.filter { if case .stored = $0 { true } else { false } }.count
             if stored > 0 { wake(queue.id, count: stored) }
             successful = zip(accepted, outcomes).map { entry, outcome in
@@ -91,9 +100,10 @@ extension SQSEngine {
         return SendMessageBatchResponse(Successful: successful, Failed: failed)
     }
 
-    /// Validates one message and builds what the store writes and what the caller is told.
+    /// Validates one message and builds what the store writes, what the caller is told, and the
+    /// message's size as SQS counts it.
     private func prepare(_ entry: SendMessageBatchRequestEntry, queue: StoredQueue, ctx: CallContext,
-                         nowMillis now: Int64, inBatch: Bool) throws(SQSError) -> (NewMessage, SendMessageResponse) {
+                         nowMillis now: Int64, inBatch: Bool) throws(SQSError) -> (NewMessage, SendMessageResponse, Int) {
         let config = queue.config
         let body = entry.MessageBody
         if body.isEmpty { throw .missingParameter("MessageBody") }
@@ -142,7 +152,7 @@ extension SQSEngine {
         let message = NewMessage(record: record, visibleAtMillis: now + Int64(delay) * 1000, deduplication: deduplication)
         let response = SendMessageResponse(MD5OfMessageBody: md5OfBody, MD5OfMessageAttributes: md5OfAttributes,
                                            MD5OfMessageSystemAttributes: md5OfSystem, MessageId: messageId)
-        return (message, response)
+        return (message, response, size)
     }
 }
 

@@ -31,6 +31,8 @@ public final class SQSEngine: Sendable {
     /// The engine's time, also what the server checks signature dates against.
     public let clock: any WharfClock
     let bus: any ClusterBus
+    /// Where sends, receives and deletes are counted (metrics).
+    let observer: any EngineObserver
     /// This engine's name in leases: unique per node (and stable across restarts of a
     /// single-node server, so that it takes its own leases back at once).
     public let nodeId: String
@@ -61,6 +63,7 @@ public final class SQSEngine: Sendable {
 
     public init(store: any MessageStore, clock: any WharfClock = SystemClock(), limits: EngineLimits = EngineLimits(),
                 bus: any ClusterBus = SingleNodeBus(), nodeId: String = "local",
+                observer: any EngineObserver = SilentObserver(),
                 logger: Logger = Logger(label: "wharf.engine")) async throws {
         self.store = store
         self.clock = clock
@@ -68,6 +71,7 @@ public final class SQSEngine: Sendable {
         self.limits = limits
         self.bus = bus
         self.nodeId = nodeId
+        self.observer = observer
         self.catalog = QueueCatalog()
         self.waiters = LongPollWaiters(clock: clock) { queueId, waiting in bus.setWaiting(queueId: queueId, waiting) }
         try await adoptMoveTasks()

@@ -31,12 +31,14 @@ public final class PostgresMessageStore: MessageStore {
     /// LISTEN/NOTIFY between the nodes.
     public let bus: PostgresBus
     private let runner: Task<Void, Never>
+    let commitObserver: (any CommitObserver)?
     /// Where lease timeouts are scheduled.
     let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
-    private init(configuration: PostgresStoreConfiguration, logger: Logger) {
+    private init(configuration: PostgresStoreConfiguration, logger: Logger, commitObserver: (any CommitObserver)?) {
         self.configuration = configuration
         self.logger = logger
+        self.commitObserver = commitObserver
         let nodeId = "node-" + UUID().uuidString.lowercased().prefix(13)
         self.nodeId = String(nodeId)
         // The pool logs every failed connection attempt at info level; this store says what
@@ -55,8 +57,8 @@ public final class PostgresMessageStore: MessageStore {
     /// starts the cluster bus. Waits up to `connectTimeout` for the database to answer, logging
     /// each failed attempt; wrong credentials or a missing database fail at once.
     public static func connect(_ configuration: PostgresStoreConfiguration, connectTimeout: Duration = .seconds(30),
-                               logger: Logger) async throws -> PostgresMessageStore {
-        let store = PostgresMessageStore(configuration: configuration, logger: logger)
+                               logger: Logger, commitObserver: (any CommitObserver)? = nil) async throws -> PostgresMessageStore {
+        let store = PostgresMessageStore(configuration: configuration, logger: logger, commitObserver: commitObserver)
         do {
             try await store.waitUntilReachable(timeout: connectTimeout)
             try await store.migrate()
@@ -239,12 +241,14 @@ public final class PostgresMessageStore: MessageStore {
     /// Runs `body` in a transaction on one connection.
     func transaction<T: Sendable>(function: String = #function,
                                   _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let logger = self.logger
+        let logger = self.logger, observer = commitObserver
         return try await run(function: function) { connection in
+            let started = ContinuousClock.now
             try await connection.checkedQuery("BEGIN", logger: logger)
             do {
                 let value = try await body(connection)
                 try await connection.checkedQuery("COMMIT", logger: logger)
+                observer?.committed(jobs: 1, duration: ContinuousClock.now - started)
                 return value
             } catch {
                 // On a closed connection the transaction is gone with it: nothing to roll back.

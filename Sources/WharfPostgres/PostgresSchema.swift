@@ -69,5 +69,12 @@ enum PostgresSchema {
             node TEXT NOT NULL, queue_id BIGINT NOT NULL, expires_at BIGINT NOT NULL,
             PRIMARY KEY (node, queue_id));
         """),
+        // Queue gauges, computed in the background by one node (not per scrape), read by all.
+        (2, """
+        CREATE TABLE queue_stats (
+            queue_id BIGINT PRIMARY KEY, visible BIGINT NOT NULL, in_flight BIGINT NOT NULL, delayed BIGINT NOT NULL,
+            oldest_sent_at BIGINT, groups_in_flight BIGINT NOT NULL, noisy_groups BIGINT NOT NULL,
+            computed_at BIGINT NOT NULL);
+        """),
     ]
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import GRDB
 import Synchronization
+import WharfEngine
 
 /// Runs write jobs from many concurrent requests in shared transactions: one commit, one
 /// fsync, many acknowledgements. This is what lets durable writes (synchronous=FULL) go past
@@ -19,11 +20,15 @@ final class GroupCommitter: Sendable {
         var draining = false
     }
     private let writer: DatabasePool
+    private let observer: (any CommitObserver)?
     private let state = Mutex(State())
     // Writes block on fsync: keep them off the cooperative thread pool.
     private let thread = DispatchQueue(label: "wharf.sqlite.commit")
 
-    init(writer: DatabasePool) { self.writer = writer }
+    init(writer: DatabasePool, observer: (any CommitObserver)?) {
+        self.writer = writer
+        self.observer = observer
+    }
 
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -52,6 +57,7 @@ final class GroupCommitter: Sendable {
             }
             if jobs.isEmpty { return }
             var failures = [(any Error)?](repeating: nil, count: jobs.count)
+            let started = ContinuousClock.now
             do {
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
@@ -77,6 +83,7 @@ final class GroupCommitter: Sendable {
                 for job in jobs { job.fail(error) }
                 continue
             }
+            observer?.committed(jobs: jobs.count, duration: ContinuousClock.now - started)
             for (job, failure) in zip(jobs, failures) {
                 if let failure { job.fail(failure) } else { job.succeed() }
             }

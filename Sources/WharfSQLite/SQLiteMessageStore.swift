@@ -12,8 +12,9 @@ public final class SQLiteMessageStore: MessageStore {
     let pool: DatabasePool
     let committer: GroupCommitter
 
-    /// Opens (creating if needed) `<directory>/wharf.sqlite`.
-    public init(directory: String) throws {
+    /// Opens (creating if needed) `<directory>/wharf.sqlite`. `commitObserver` hears of every
+    /// group commit (metrics).
+    public init(directory: String, commitObserver: (any CommitObserver)? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -26,7 +27,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
         guard level == 2 else { throw OpenError.notDurable(level) }
         try SQLiteSchema.migrator.migrate(pool)
-        committer = GroupCommitter(writer: pool)
+        committer = GroupCommitter(writer: pool, observer: commitObserver)
     }
 
     enum OpenError: Error { case notDurable(Int) }

@@ -86,6 +86,15 @@ enum SQLiteSchema {
                     WHERE status IN ('RUNNING', 'CANCELLING');
                 """)
         }
+        // Queue gauges, computed in the background (not per scrape).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE queue_stats (
+                    queue_id INTEGER PRIMARY KEY, visible INTEGER NOT NULL, in_flight INTEGER NOT NULL,
+                    delayed INTEGER NOT NULL, oldest_sent_at INTEGER, groups_in_flight INTEGER NOT NULL,
+                    noisy_groups INTEGER NOT NULL, computed_at INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 }

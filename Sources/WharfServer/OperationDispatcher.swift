@@ -7,6 +7,8 @@ import WharfProtocol
 /// caller's protocol: decode once, encode once.
 struct OperationDispatcher: Sendable {
     let engine: SQSEngine
+    /// Requests by operation, status and error, and their latency (nil: not counted).
+    let metrics: ServerMetrics?
     let logger: Logger
 
     /// A request that takes longer than the longest long poll (20 s) and a margin is logged:
@@ -14,21 +16,26 @@ struct OperationDispatcher: Sendable {
     static let slowRequestMillis: Int64 = 25_000
 
     func dispatch(_ call: WireCall, _ ctx: CallContext, requestId: String) async -> EncodedResponse {
-        let started = engine.clock.nowMillis()
-        defer {
-            let elapsed = engine.clock.nowMillis() - started
-            if elapsed > Self.slowRequestMillis {
-                logger.warning("slow request: \(call.operation.rawValue) took \(elapsed) ms (request \(requestId))")
-            }
-        }
+        let started = ContinuousClock.now
+        var failure: SQSError?
+        let response: EncodedResponse
         do {
-            return try await route(call, ctx, requestId)
+            response = try await route(call, ctx, requestId)
         } catch let error as SQSError {
-            return WireCodec.encode(error: error, in: call.wireProtocol, requestId: requestId)
+            failure = error
+            response = WireCodec.encode(error: error, in: call.wireProtocol, requestId: requestId)
         } catch {
-            return WireCodec.encode(error: .internalError("We encountered an internal error. Please try again."),
-                                    in: call.wireProtocol, requestId: requestId)
+            let error = SQSError.internalError("We encountered an internal error. Please try again.")
+            failure = error
+            response = WireCodec.encode(error: error, in: call.wireProtocol, requestId: requestId)
         }
+        let elapsed = ContinuousClock.now - started
+        metrics?.request(operation: call.operation.rawValue, status: response.status, error: failure?.queryCode,
+                         duration: elapsed)
+        if elapsed > .milliseconds(Self.slowRequestMillis) {
+            logger.warning("slow request: \(call.operation.rawValue) took \(elapsed) (request \(requestId))")
+        }
+        return response
     }
 
     private func route(_ call: WireCall, _ ctx: CallContext, _ requestId: String) async throws -> EncodedResponse {

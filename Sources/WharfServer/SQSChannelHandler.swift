@@ -94,9 +94,10 @@ final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let closeAfter = !head.isKeepAlive
         let service = self.service, dates = self.dates
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let peer = Peer(context.remoteAddress)
         replying = true
         context.eventLoop.makeFutureWithTask {
-            await service.respond(to: head, body: body)
+            await service.respond(to: head, body: body, from: peer)
         }.whenSuccess { reply in
             let (handler, context) = bound.value
             var headers = HTTPHeaders(reply.headers)

@@ -14,6 +14,8 @@ struct SQSService: Sendable {
     let dispatcher: OperationDispatcher
     let configuration: ServerConfiguration
     let authenticator: Authenticator
+    /// `/metrics` (nil: the endpoint answers 404).
+    let metrics: MetricsEndpoint?
     /// Request ids (x-amzn-RequestId), generated without a system call per request.
     let identifiers = IdentifierGenerator()
 
@@ -22,8 +24,9 @@ struct SQSService: Sendable {
     static let notReady = EncodedResponse(status: 503, headers: [], body: Array("not ready: the store does not accept writes\n".utf8))
 
     /// `body` is nil when it was over `configuration.maxBodyBytes` (declared or received).
-    func respond(to head: HTTPRequestHead, body: ByteBuffer?) async -> EncodedResponse {
+    func respond(to head: HTTPRequestHead, body: ByteBuffer?, from peer: Peer) async -> EncodedResponse {
         let (path, query) = RequestTarget.split(head.uri)
+        if path == "/metrics", let metrics { return await metrics.respond(head, peer: peer) }
         // /health: the process answers. /ready: and its store takes writes (load balancers and
         // orchestrators route to a node only while it is ready).
         if path == "/health" { return Self.health }

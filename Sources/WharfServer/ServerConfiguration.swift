@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 * 1024 * 1024
     /// How often expired messages (MessageRetentionPeriod) are swept.
     public var expirySweepSeconds = 60
+    /// How often the queue gauges of /metrics are recomputed (a pass over the messages).
+    public var gaugeIntervalSeconds = 15
     /// Connections silent for this long are closed (slow or abandoned clients). Longer than the
     /// 20 s maximum long poll, so a waiting receive is never cut off.
     public var idleTimeoutSeconds: Int64 = 75
@@ -31,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     /// PEM certificate chain and private key: with both, the server speaks HTTPS only.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+
+    /// What a caller outside this machine must send as `Authorization: Bearer …` to read
+    /// `/metrics`; nil: only loopback callers may.
+    public var metricsToken: String?
 
     public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
     /// The keys requests must be signed with. Empty means dev mode: any key is accepted and

@@ -19,6 +19,7 @@ public enum WharfServer {
     }
 
     public static func run(_ configuration: ServerConfiguration, engine: SQSEngine, storeDescription: String,
+                           metrics: ServerMetrics? = nil, diskFree: @escaping @Sendable () -> Int64? = { nil },
                            logger: Logger) async throws {
         if configuration.credentials.isEmpty {
             guard configuration.isLoopback else { throw StartError.credentialsRequired(configuration.host) }
@@ -27,12 +28,14 @@ public enum WharfServer {
             logger.notice("SigV4 verification on: \(configuration.credentials.entries.count) access key(s) configured")
         }
         let application = try makeApplication(engine: engine, configuration: configuration,
-                                              storeDescription: storeDescription, logger: logger)
+                                              storeDescription: storeDescription, metrics: metrics, diskFree: diskFree,
+                                              logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Cluster events, move tasks nobody runs, retention sweeps (receives skip expired
                 // messages in between anyway).
-                await engine.runBackgroundWork(sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000)
+                await engine.runBackgroundWork(sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000,
+                                               statsIntervalMillis: Int64(configuration.gaugeIntervalSeconds) * 1000)
             }
             group.addTask { try await application.runService() }
             // The application returns on a shutdown signal; stop the background work with it.
@@ -44,13 +47,21 @@ public enum WharfServer {
     /// The Hummingbird application for an engine. Sockets are served by SQSChannelHandler; the
     /// responder is there for Hummingbird's in-process test client (no socket).
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
-                                       storeDescription: String = "", logger: Logger) throws -> some ApplicationProtocol {
+                                       storeDescription: String = "", metrics: ServerMetrics? = nil,
+                                       diskFree: @escaping @Sendable () -> Int64? = { nil },
+                                       logger: Logger) throws -> some ApplicationProtocol {
+        let connections = ConnectionLimiter.Counter(limit: configuration.maxConnections)
+        let endpoint = metrics.map {
+            MetricsEndpoint(metrics: $0, engine: engine, token: configuration.metricsToken,
+                            connections: { connections.open.load(ordering: .relaxed) }, diskFree: diskFree)
+        }
         let service = SQSService(
-            dispatcher: OperationDispatcher(engine: engine, logger: logger), configuration: configuration,
-            authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId))
+            dispatcher: OperationDispatcher(engine: engine, metrics: metrics, logger: logger), configuration: configuration,
+            authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId),
+            metrics: endpoint)
         return Application(
             responder: SQSResponder(service: service),
-            server: try serverBuilder(configuration, service: service),
+            server: try serverBuilder(configuration, service: service, connections: connections),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { channel in
@@ -61,9 +72,9 @@ public enum WharfServer {
 
     /// HTTP/1.1 served by SQSChannelHandler, wrapped in TLS when a certificate and key are
     /// configured. Hummingbird's own responder closure is not used on this path.
-    static func serverBuilder(_ configuration: ServerConfiguration, service: SQSService) throws -> HTTPServerBuilder {
-        let counter = ConnectionLimiter.Counter(limit: configuration.maxConnections)
-        let http = HTTPServerBuilder { _ in SQSChildChannel(service: service, connections: counter) }
+    static func serverBuilder(_ configuration: ServerConfiguration, service: SQSService,
+                              connections: ConnectionLimiter.Counter) throws -> HTTPServerBuilder {
+        let http = HTTPServerBuilder { _ in SQSChildChannel(service: service, connections: connections) }
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             return http
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WharfEngine
 import WharfPostgres
+import WharfServer
 import WharfSQLite
 
 /// The store `wharf serve` runs on, chosen here at the edge: the embedded SQLite store in the
@@ -29,27 +30,32 @@ enum StoreSelection {
     struct Opened {
         var engine: SQSEngine
         var description: String
+        /// Free space where the data is, for the disk gauge (nil for a database elsewhere).
+        var diskFree: @Sendable () -> Int64?
         var shutdown: @Sendable () async -> Void
     }
 
-    func open(limits: EngineLimits, logger: Logger) async throws -> Opened {
+    func open(limits: EngineLimits, metrics: ServerMetrics?, logger: Logger) async throws -> Opened {
+        let observer: any EngineObserver = metrics ?? SilentObserver()
         switch self {
         case .sqlite(let directory):
-            let store = try SQLiteMessageStore(directory: directory)
+            let store = try SQLiteMessageStore(directory: directory, commitObserver: metrics)
             // One node: its own clock; a stable node id, so that after a restart it takes its
             // move-task leases back at once.
             let engine = try await SQSEngine(store: store, clock: SystemClock(), limits: limits, nodeId: "local",
-                                             logger: logger)
-            return Opened(engine: engine, description: "data in \(directory)", shutdown: {})
+                                             observer: observer, logger: logger)
+            return Opened(engine: engine, description: "data in \(directory)", diskFree: { freeBytes(at: directory) },
+                          shutdown: {})
         case .postgres(let configuration):
             logger.notice("connecting to PostgreSQL at \(configuration)")
-            let store = try await PostgresMessageStore.connect(configuration, logger: logger)
+            let store = try await PostgresMessageStore.connect(configuration, logger: logger, commitObserver: metrics)
             // Several nodes: the database's clock for visibility arithmetic (see DatabaseClock),
             // the LISTEN/NOTIFY bus, a fresh node id per process.
             let engine = try await SQSEngine(store: store, clock: store.clock, limits: limits, bus: store.bus,
-                                             nodeId: store.nodeId, logger: logger)
+                                             nodeId: store.nodeId, observer: observer, logger: logger)
             logger.notice("node \(store.nodeId); database clock offset \(store.clock.offset) ms")
-            return Opened(engine: engine, description: "store \(configuration)", shutdown: { await store.shutdown() })
+            return Opened(engine: engine, description: "store \(configuration)", diskFree: { nil },
+                          shutdown: { await store.shutdown() })
         }
     }
 }

@@ -49,6 +49,11 @@ struct Serve: AsyncParsableCommand {
     var maxInflightMessages = 120_000
     @Option(help: "PEM certificate chain: with --tls-key, serve HTTPS only.") var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
+    @Option(help: "Bearer token that callers outside this machine must send to read /metrics (also WHARF_METRICS_TOKEN); loopback callers need none.")
+    var metricsToken: String?
+    @Option(help: "Seconds between two computations of the queue gauges on /metrics (a pass over the messages, on one node).")
+    var gaugeInterval = 15
+    @Flag(help: "Count nothing and serve no /metrics (to measure what metrics cost).") var noMetrics = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
 
     func run() async throws {
@@ -74,11 +79,14 @@ struct Serve: AsyncParsableCommand {
         configuration.credentials.loadEnvironment(environment, defaultAccount: accountId)
         var logger = Logger(label: "wharf")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        configuration.metricsToken = metricsToken ?? environment["WHARF_METRICS_TOKEN"]
+        configuration.gaugeIntervalSeconds = max(1, gaugeInterval)
         let selection = try StoreSelection.choose(option: store, environment: environment, dataDirectory: dataDir)
-        let opened = try await selection.open(limits: configuration.limits, logger: logger)
+        let metrics = noMetrics ? nil : ServerMetrics()
+        let opened = try await selection.open(limits: configuration.limits, metrics: metrics, logger: logger)
         do {
             try await WharfServer.run(configuration, engine: opened.engine, storeDescription: opened.description,
-                                      logger: logger)
+                                      metrics: metrics, diskFree: opened.diskFree, logger: logger)
         } catch {
             await opened.shutdown()
             throw error

@@ -86,6 +86,15 @@ public protocol MessageStore: Sendable {
     func moveMessages(task: MoveTask, limit: Int, destination: MoveDestination,
                       nowMillis: Int64) async throws -> MoveStep
 
+    // MARK: Gauges
+
+    /// Recomputes every queue's gauges (`QueueStats`) and keeps them in the store, where every
+    /// node reads the same values. A scan of the messages: run in the background by one node
+    /// at a time, never per scrape.
+    func refreshQueueStats(nowMillis: Int64) async throws
+    /// The gauges as last computed.
+    func queueStats() async throws -> [QueueStats]
+
     // MARK: Leases
 
     /// Takes the named lease for `owner` until `nowMillis + durationMillis` if it is free,
