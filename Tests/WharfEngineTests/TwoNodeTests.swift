@@ -132,7 +132,8 @@ import WharfEngine
         for i in 0..<30 { try await p.a.send(src, "m\(i)") }
         for _ in 0..<4 { _ = try await p.a.receive(src, max: 10, visibility: 0) }
         #expect(try await p.a.counts(dlq).0 == 30)
-        let request = StartMessageMoveTaskRequest(SourceArn: MoveTaskTests.arn + "dlq")
+        // Throttled, so that the first task is still running when the other starts arrive.
+        let request = StartMessageMoveTaskRequest(SourceArn: MoveTaskTests.arn + "dlq", MaxNumberOfMessagesPerSecond: 10)
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for node in [p.a, p.b, p.a, p.b] {
                 group.addTask { (try? await node.engine.startMessageMoveTask(request, ctx)) != nil }
@@ -142,6 +143,12 @@ import WharfEngine
             return started
         }
         #expect(outcomes == 1)
+        // Each step of 10 ends in a one-second pause on the shared manual clock.
+        while try await p.a.counts(dlq).0 > 0 {
+            await waitUntilParked(p.a.clock)
+            p.a.clock.advance(bySeconds: 1)
+        }
+        p.a.clock.advance(bySeconds: 1)
         await p.a.engine.waitForMoveTasks()
         await p.b.engine.waitForMoveTasks()
         #expect(try await p.a.counts(dlq) == (0, 0, 0))
