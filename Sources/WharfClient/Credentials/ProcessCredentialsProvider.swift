@@ -50,9 +50,10 @@ struct CommandResult: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        // Read both pipes while the command runs, so a chatty command cannot fill one and block.
-        let stdoutData = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }
-        let stderrData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
+        // Read both pipes while the command runs, so a chatty command cannot fill one and block,
+        // on dispatch threads: a blocking read must not hold one of the cooperative pool's.
+        async let stdoutData = readToEnd(out.fileHandleForReading)
+        async let stderrData = readToEnd(err.fileHandleForReading)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
@@ -72,7 +73,13 @@ struct CommandResult: Sendable {
         // again only throws, so this is for the platforms that do not.
         try? out.fileHandleForWriting.close()
         try? err.fileHandleForWriting.close()
-        return CommandResult(status: status, stdout: String(decoding: await stdoutData.value, as: UTF8.self),
-                             stderr: String(decoding: await stderrData.value, as: UTF8.self))
+        return CommandResult(status: status, stdout: String(decoding: await stdoutData, as: UTF8.self),
+                             stderr: String(decoding: await stderrData, as: UTF8.self))
+    }
+
+    private static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
     }
 }
