@@ -21,7 +21,8 @@ struct AWSFiles {
 
 final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_700_000_000)
+    private var current: Date
+    init(start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
     var now: Date { lock.withLock { current } }
     func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
     var provider: @Sendable () -> Date { { self.now } }

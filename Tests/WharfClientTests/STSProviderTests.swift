@@ -2,6 +2,7 @@ import Foundation
 import SigV4
 import Testing
 import WharfClient
+import WharfTestSupport
 
 /// A fake STS that checks what the SDKs send: POST /, form-encoded Query parameters of
 /// version 2011-06-15, an AssumeRole signed with the expected source key (verified with the
@@ -210,6 +211,31 @@ final class FakeSTS: @unchecked Sendable {
         clock.advance(20)   // 290 s left: renewed
         #expect(try await cache.credentials().accessKeyId == "ASIASTS2")
         #expect(sts.requests.count == 2)
+    }
+
+    /// End to end: a client whose only credentials come from web identity signs requests that
+    /// a Wharf verifying signatures (and the session token) accepts.
+    @Test func webIdentityCredentialsSignRequestsWharfVerifies() async throws {
+        let clock = TestClock(start: Date())
+        let sts = FakeSTS(clock: clock)
+        defer { sts.stop() }
+        let files = try AWSFiles()
+        defer { files.remove() }
+        let tokenFile = files.directory.appendingPathComponent("token").path
+        try "eyJ.web.token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let env = files.environment(["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::1:role/r",
+                                     "AWS_ENDPOINT_URL_STS": sts.endpoint])
+        try await withWharf(environment: ["WHARF_ACCESS_KEY_ID": "ASIASTS1", "WHARF_SECRET_ACCESS_KEY": "sts-secret-1",
+                                          "WHARF_SESSION_TOKEN": "sts-token-1"]) { server in
+            let client = server.client {
+                $0.credentials = CachingCredentialsProvider(ChainCredentialsProvider.default(environment: env, now: clock.provider),
+                                                            now: clock.provider)
+            }
+            let url = try await client.createQueue(named: "federated")
+            try await client.sendMessage(queueUrl: url, body: "via STS")
+            #expect(try await client.receiveMessages(queueUrl: url).first?.Body == "via STS")
+        }
+        #expect(sts.requests.count == 1, "cached across requests")
     }
 
     @Test func stsEndpointFallsBackToAWSEndpointURL() async throws {
