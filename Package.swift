@@ -134,7 +134,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The inbound connector: long-poll loop, activation condition, mapping, acknowledgement.
-        .target(name: "WharfConsumer", dependencies: ["SQSModel", "WharfExpression", "WharfClient"],
+        .target(name: "WharfConsumer", dependencies: ["SQSModel", "WharfExpression", "WharfClient",
+                                                      .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         // `wharf queue|send|receive|redrive|listen`: the client side of the command line.
         .target(
@@ -143,11 +144,14 @@ let package = Package(
                 "WharfConsumer", "SQSModel", "WharfExpression", "WharfClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
+        // The connector's expression language (DMN 1.5 FEEL): parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
         // The engine over both stores: SQLite by default, PostgreSQL when WHARF_TEST_POSTGRES is set.
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",
@@ -163,7 +167,8 @@ let package = Package(
         .testTarget(name: "WharfConsumerTests",
                     dependencies: ["WharfConsumer", "WharfCLI", "WharfTestSupport", "SQSModel", "WharfExpression",
                                    "WharfClient",
-                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                   .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),

@@ -36,9 +36,12 @@ public struct ClientOptions: ParsableArguments {
         }
         configuration.profile = profile
         let environment = configuration.environment
-        let chain = CachingCredentialsProvider(ChainCredentialsProvider.default(profile: profile, environment: environment))
         let host = configuration.resolvedEndpoint(region: configuration.resolvedRegion()).host ?? ""
-        if ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host) {
+        let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host)
+        // A local server is not on EC2's network: asking the metadata address would only wait.
+        let chain = CachingCredentialsProvider(ChainCredentialsProvider.default(
+            profile: profile, environment: environment, instanceMetadata: !loopback))
+        if loopback {
             configuration.credentials = ClosureCredentialsProvider { () async throws(SQSClientError) -> AWSCredentials in
                 do throws(SQSClientError) { return try await chain.credentials() } catch {
                     if case .cancelled = error { throw error }

@@ -19,10 +19,10 @@ final class AckBatcher: @unchecked Sendable {
         self.maxBatch = maxBatch; self.flushInterval = flushInterval; self.send = send
     }
 
-    func add(receiptHandle: String) {
+    func add(receiptHandle: String, message: MessageReference) {
         lock.lock()
         counter += 1
-        pending.append(DeleteEntry(id: "m\(counter)", receiptHandle: receiptHandle))
+        pending.append(DeleteEntry(id: "m\(counter)", receiptHandle: receiptHandle, message: message))
         if pending.count >= maxBatch {
             let batch = pending
             pending = []
@@ -82,6 +82,16 @@ enum HandlerOutcome<Value: Sendable>: Sendable {
     case failure(String)
     case timedOut
     case cancelled
+
+    /// Why it failed; nil for a success.
+    func cause(timeout: Duration?) -> FailureCause? {
+        switch self {
+        case .success: return nil
+        case .failure(let text): return .handler(text)
+        case .timedOut: return .handlerTimedOut(timeout ?? .zero)
+        case .cancelled: return .cancelledAtShutdown
+        }
+    }
 }
 
 /// Resumes one waiter with the first outcome delivered.

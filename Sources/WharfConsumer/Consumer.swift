@@ -36,6 +36,7 @@ public final class Consumer: Sendable {
     let transport: any ConsumerTransport
     let handler: HandlerKind
     let state = ConsumerState()
+    let reporter: ConsumerReporter
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable () -> Double
     let now: @Sendable () -> Date
@@ -61,10 +62,22 @@ public final class Consumer: Sendable {
         self.sleep = sleep
         self.random = random
         self.now = now
+        self.reporter = ConsumerReporter(logger: configuration.logger)
     }
 
     /// A snapshot of the counters; safe to read at any time, from any thread.
     public var counters: ConsumerCounters { state.snapshot() }
+
+    /// A snapshot of the handlers' durations (one observation per single-message handler call
+    /// or batch handler call).
+    public var handlerLatency: LatencyHistogram { state.latency() }
+
+    /// Every event from now on, until `run()` returns (then the stream finishes). Each call
+    /// makes a new stream; one that is not read keeps the newest `bufferingNewest` events.
+    /// Subscribe before `run()` to see the start.
+    public func events(bufferingNewest: Int = 1000) -> AsyncStream<ConsumerEvent> {
+        reporter.subscribe(capacity: bufferingNewest)
+    }
 
     /// Starts a graceful shutdown: polling stops, unstarted messages are released, running
     /// handlers get `shutdownGracePeriod` to finish. `run()` returns when it is done.
@@ -75,7 +88,15 @@ public final class Consumer: Sendable {
     public func run() async throws(ConsumerError) {
         try configuration.validate()
         guard state.begin() else { throw .alreadyRunning }
-        let queue = try await prepare()
+        let queue: QueueInfo
+        do {
+            queue = try await prepare()
+        } catch {
+            configuration.logger.error("consumer cannot start: \(error)", metadata: ["queue": "\(configuration.queue)"])
+            reporter.finish()
+            throw error
+        }
+        reporter.report(.started(queueURL: queue.url))
         let batcher = AckBatcher(maxBatch: configuration.deleteBatching.maxBatch,
                                  flushInterval: configuration.deleteBatching.flushInterval) { entries in
             await self.delete(entries, queueURL: queue.url)
@@ -90,6 +111,7 @@ public final class Consumer: Sendable {
                     // Shutdown: release what has not started, give running handlers the grace period.
                     let unstarted = state.takeUnstarted()
                     await changeVisibility(unstarted.map { ($0, 0) }, queueURL: queue.url)
+                    for message in unstarted { reporter.report(.released(reference(message, queue), reason: .shutdown)) }
                     for message in unstarted { state.finish(message, concurrency: configuration.concurrency) }
                     let grace = configuration.shutdownGracePeriod
                     let watchdog = Task { [state] in
@@ -102,6 +124,8 @@ public final class Consumer: Sendable {
                 background.cancelAll()
             }
             await batcher.flushAll()
+            reporter.report(.stopped(state.snapshot()))
+            reporter.finish()
         } onCancel: {
             self.stop()
         }
@@ -135,14 +159,14 @@ public final class Consumer: Sendable {
 
     // MARK: Polling
 
-    private func pollLoop(queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) async {
+    func pollLoop(queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) async {
         var failures = 0
         while let free = await state.waitForCapacity(configuration.concurrency) {
             let request = ReceiveRequest(
                 queueURL: queue.url, maxMessages: min(free, configuration.maxMessages),
                 waitTimeSeconds: configuration.waitTimeSeconds, visibilityTimeout: configuration.visibilityTimeout,
                 systemAttributeNames: configuration.requestedSystemAttributes,
-                messageAttributeNames: configuration.messageAttributeNames)
+                messageAttributeNames: configuration.requestedMessageAttributes)
             let transport = transport
             let result = await interruptible { try await transport.receive(request) }
             if state.isStopping {
@@ -150,6 +174,7 @@ public final class Consumer: Sendable {
                 if case .success(let messages) = result, !messages.isEmpty {
                     state.count { $0.received += messages.count }
                     await changeVisibility(messages.map { ($0, 0) }, queueURL: queue.url)
+                    for message in messages { reporter.report(.released(reference(message, queue), reason: .shutdown)) }
                 }
                 return
             }
@@ -161,13 +186,18 @@ public final class Consumer: Sendable {
                     continue
                 }
                 state.received(messages)
+                reporter.report(.received(queueURL: queue.url, count: messages.count))
                 dispatch(messages, queue: queue, batcher: batcher, group: &group)
             case .failure(let error):
                 failures += 1
                 state.count { $0.pollErrors += 1 }
-                let kind = TransportError.classify(error).kind
+                let classified = TransportError.classify(error)
+                let authentication = classified.kind == .authentication
                 let delay = configuration.pollBackoff.delay(afterFailures: failures,
-                                                            authentication: kind == .authentication, random: random())
+                                                            authentication: authentication, random: random())
+                reporter.report(.pollFailed(PollFailure(
+                    queueURL: queue.url, code: classified.code, reason: classified.message, authentication: authentication,
+                    consecutiveFailures: failures, retryIn: delay)))
                 let sleep = sleep
                 _ = await interruptible { try await sleep(delay) }
             }
@@ -175,7 +205,7 @@ public final class Consumer: Sendable {
     }
 
     /// Runs `body` so that `stop()` can cancel it.
-    private func interruptible<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error> {
+    func interruptible<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error> {
         let task = Task { try await body() }
         if !state.setInterrupt({ task.cancel() }) { task.cancel() }
         let result = await task.result
@@ -183,7 +213,7 @@ public final class Consumer: Sendable {
         return result
     }
 
-    private func dispatch(_ messages: [Message], queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) {
+    func dispatch(_ messages: [Message], queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) {
         switch handler {
         case .batch(let handler):
             group.addTask { await self.processBatch(messages, handler: handler, queue: queue, batcher: batcher) }
@@ -205,186 +235,18 @@ public final class Consumer: Sendable {
 
     /// Handles a FIFO group's messages one after another; after a failure the rest of the
     /// group's received messages are released, not processed, so order holds.
-    private func drain(group: String, handler: @escaping Handler, queue: QueueInfo, batcher: AckBatcher) async {
+    func drain(group: String, handler: @escaping Handler, queue: QueueInfo, batcher: AckBatcher) async {
         while let message = state.next(inGroup: group) {
             guard state.start(message) else { continue }
             let succeeded = await process(message, handler: handler, queue: queue, batcher: batcher)
             if !succeeded {
                 let rest = state.abandon(group: group)
                 await changeVisibility(rest.map { ($0, 0) }, queueURL: queue.url)
+                for later in rest {
+                    reporter.report(.released(reference(later, queue), reason: .fifoGroupStopped(afterMessageId: message.MessageId)))
+                }
                 for message in rest { state.finish(message, concurrency: configuration.concurrency) }
                 return
-            }
-        }
-    }
-
-    // MARK: Processing
-
-    /// Evaluation of the condition and mapping for one message.
-    private enum Prepared {
-        case matched(ConsumerMessage)
-        case unmatched
-        case failed(String)
-    }
-
-    private func prepare(_ message: Message, queue: QueueInfo, batcher: AckBatcher) -> Prepared {
-        let object = MessageObject.make(message, queueURL: queue.url, queueARN: queue.arn, region: queue.region)
-        let scope = MessageObject.scope(object)
-        let environment = FEELEnvironment(now: now)
-        if let condition = configuration.condition {
-            do {
-                guard try condition.matches(scope, environment: environment) else { return .unmatched }
-            } catch {
-                return .failed("activation condition: \(error)")
-            }
-        }
-        let output: FEELValue
-        do {
-            output = try mapOutput(object: object, scope: scope, environment: environment)
-        } catch {
-            return .failed("result expression: \(error)")
-        }
-        let acknowledgement = Acknowledgement(
-            onDelete: { batcher.add(receiptHandle: message.ReceiptHandle) },
-            onRelease: { seconds in await self.changeVisibility([(message, seconds)], queueURL: queue.url) })
-        return .matched(ConsumerMessage(message: message, object: object, output: output, acknowledgement: acknowledgement))
-    }
-
-    private func mapOutput(object: FEELValue, scope: FEELValue, environment: FEELEnvironment) throws(FEELEvaluationError) -> FEELValue {
-        let mapped = try configuration.resultExpression.map { expression throws(FEELEvaluationError) in
-            try expression.evaluate(in: scope, environment: environment)
-        }
-        guard let variable = configuration.resultVariable else { return mapped ?? object }
-        var output = FEELContext()
-        output[variable] = object
-        switch mapped {
-        case .context(let context)?:
-            for entry in context.entries { output[entry.key] = entry.value }
-        case let value?:
-            output["result"] = value
-        case nil:
-            break
-        }
-        return .context(output)
-    }
-
-    /// Handles one message; true unless it failed (FIFO groups stop on false).
-    private func process(_ message: Message, handler: @escaping Handler, queue: QueueInfo, batcher: AckBatcher) async -> Bool {
-        defer { state.finish(message, concurrency: configuration.concurrency) }
-        switch prepare(message, queue: queue, batcher: batcher) {
-        case .unmatched:
-            state.count { $0.unmatched += 1 }
-            if configuration.onUnmatched == .delete { batcher.add(receiptHandle: message.ReceiptHandle) }
-            return true
-        case .failed:
-            state.count { $0.failed += 1 }
-            await applyFailurePolicy(message, queue: queue)
-            return false
-        case .matched(let consumerMessage):
-            let outcome = await runHandler(timeout: configuration.handlerTimeout, state: state) {
-                try await handler(consumerMessage)
-            }
-            let succeeded: Bool
-            if case .success = outcome { succeeded = true } else { succeeded = false }
-            await settle(consumerMessage, succeeded: succeeded, queue: queue)
-            return succeeded
-        }
-    }
-
-    /// Handles the messages of one receive with the batch handler.
-    private func processBatch(_ messages: [Message], handler: @escaping BatchHandler, queue: QueueInfo,
-                              batcher: AckBatcher) async {
-        var matched: [ConsumerMessage] = []
-        for message in messages where state.start(message) {
-            switch prepare(message, queue: queue, batcher: batcher) {
-            case .unmatched:
-                state.count { $0.unmatched += 1 }
-                if configuration.onUnmatched == .delete { batcher.add(receiptHandle: message.ReceiptHandle) }
-                state.finish(message, concurrency: configuration.concurrency)
-            case .failed:
-                state.count { $0.failed += 1 }
-                await applyFailurePolicy(message, queue: queue)
-                state.finish(message, concurrency: configuration.concurrency)
-            case .matched(let consumerMessage):
-                matched.append(consumerMessage)
-            }
-        }
-        guard !matched.isEmpty else { return }
-        let batch = matched
-        let outcome = await runHandler(timeout: configuration.handlerTimeout, state: state) {
-            try await handler(batch)
-        }
-        let failedIds: Set<String>
-        if case .success(let result) = outcome {
-            failedIds = result.failedMessageIds
-        } else {
-            failedIds = Set(batch.map(\.messageId))
-        }
-        for consumerMessage in batch {
-            await settle(consumerMessage, succeeded: !failedIds.contains(consumerMessage.messageId), queue: queue)
-            state.finish(consumerMessage.message, concurrency: configuration.concurrency)
-        }
-    }
-
-    /// Counts the outcome and deletes or releases per the acknowledgement mode.
-    private func settle(_ message: ConsumerMessage, succeeded: Bool, queue: QueueInfo) async {
-        state.count { succeeded ? ($0.processed += 1) : ($0.failed += 1) }
-        switch (configuration.acknowledgement, succeeded) {
-        case (.always, _), (.onSuccess, true):
-            message.acknowledgement.delete()
-        case (.manual, true):
-            break
-        case (.onSuccess, false), (.manual, false):
-            guard !message.acknowledgement.isSettled else { return }
-            if let seconds = configuration.onFailure.visibility(receiveCount: message.receiveCount) {
-                await message.acknowledgement.release(afterSeconds: seconds)
-            } else {
-                _ = message.acknowledgement.settle(.released(-1))
-            }
-        }
-    }
-
-    private func applyFailurePolicy(_ message: Message, queue: QueueInfo) async {
-        guard let seconds = configuration.onFailure.visibility(receiveCount: message.receiveCount) else { return }
-        await changeVisibility([(message, seconds)], queueURL: queue.url)
-    }
-
-    // MARK: Calls
-
-    private func delete(_ entries: [DeleteEntry], queueURL: String) async {
-        do {
-            let failed = try await transport.deleteBatch(queueURL: queueURL, entries: entries)
-            state.count {
-                $0.deleted += entries.count - failed.count
-                $0.deleteErrors += failed.count
-            }
-        } catch {
-            state.count { $0.deleteErrors += entries.count }
-        }
-    }
-
-    /// ChangeMessageVisibilityBatch in chunks of 10; counts releases.
-    func changeVisibility(_ changes: [(Message, Int)], queueURL: String, heartbeat: Bool = false) async {
-        var index = 0
-        while index < changes.count {
-            let chunk = changes[index..<min(index + 10, changes.count)]
-            index += 10
-            let entries = chunk.enumerated().map { offset, change in
-                VisibilityEntry(id: "v\(offset)", receiptHandle: change.0.ReceiptHandle, timeout: change.1)
-            }
-            let failed = (try? await transport.changeVisibilityBatch(queueURL: queueURL, entries: entries))
-                ?? entries.map(\.id)
-            let succeeded = entries.count - failed.count
-            state.count { heartbeat ? ($0.heartbeats += succeeded) : ($0.released += succeeded) }
-        }
-    }
-
-    private func heartbeatLoop(queue: QueueInfo, interval: Duration, extendTo: Int) async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
-            let due = state.inFlight(olderThan: interval)
-            if !due.isEmpty {
-                await changeVisibility(due.map { ($0, extendTo) }, queueURL: queue.url, heartbeat: true)
             }
         }
     }

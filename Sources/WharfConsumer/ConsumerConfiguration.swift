@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import WharfExpression
 
 /// How a `Consumer` polls a queue and what it does with each message (connectors.md §1–§2).
@@ -15,11 +16,19 @@ public struct ConsumerConfiguration: Sendable {
     public var concurrency: Int = 10
     /// VisibilityTimeout to request on receive; nil uses the queue's.
     public var visibilityTimeout: Int?
-    /// System attributes to fetch (`All` by default). ApproximateReceiveCount and
-    /// MessageGroupId are always added: the failure policy and FIFO ordering need them.
+    /// System attributes to fetch and show in the message object's `attributes`, which is
+    /// what the activation condition and mapping may see (`All` by default; empty means `All`,
+    /// as in Camunda's connector). ApproximateReceiveCount and MessageGroupId are always
+    /// requested, since the failure policy and FIFO ordering need them, but appear in the
+    /// object only when selected.
     public var systemAttributeNames: [String] = ["All"]
-    /// Message attributes to fetch (`All` by default).
+    /// Message attributes to fetch and show in `messageAttributes` (`All` by default, empty
+    /// means `All`; a name may end in `.*` to select a prefix).
     public var messageAttributeNames: [String] = ["All"]
+    /// A body that is an SNS notification (`"Type": "Notification"`, as SNS delivers to SQS
+    /// without raw message delivery) is replaced by its `Message`, and its `MessageAttributes`
+    /// become the message attributes; the envelope stays visible as `sns`.
+    public var unwrapSNS: Bool = false
     /// Activation condition: the handler runs only when it evaluates to exactly `true`.
     public var condition: FEELExpression?
     /// Result mapping, evaluated over the message object (also visible as `response`).
@@ -32,11 +41,16 @@ public struct ConsumerConfiguration: Sendable {
     /// Extends the visibility of received messages until they are finished; nil disables.
     public var heartbeat: Heartbeat? = Heartbeat()
     public var onFailure: FailurePolicy = .releaseImmediately
+    /// 0...1: a failure policy's delay d becomes a random value in d·(1 − jitter) … d.
+    public var failureJitter: Double = 0
     public var pollBackoff: PollBackoff = PollBackoff()
     /// A handler running longer is cancelled and counts as failed.
     public var handlerTimeout: Duration?
     /// On `stop()`: how long running handlers may finish before they are cancelled.
     public var shutdownGracePeriod: Duration = .seconds(30)
+    /// Where every event is logged (see `ConsumerEvent`): failures at error, failed polls at
+    /// warning, start and stop at info, the rest at debug and trace.
+    public var logger: Logger = Logger(label: "wharf.consumer")
 
     public init(queue: String) { self.queue = queue }
 
@@ -52,16 +66,27 @@ public struct ConsumerConfiguration: Sendable {
             throw .invalidConfiguration("releaseAfter must be 0...43200 seconds")
         }
         guard (1...10).contains(deleteBatching.maxBatch) else { throw .invalidConfiguration("deleteBatching.maxBatch must be 1...10") }
+        guard (0...1).contains(failureJitter) else { throw .invalidConfiguration("failureJitter must be 0...1") }
     }
 
     /// The system attribute names sent on receive.
     var requestedSystemAttributes: [String] {
-        if systemAttributeNames.contains("All") { return ["All"] }
+        if systemAttributeNames.isEmpty || systemAttributeNames.contains("All") { return ["All"] }
         var names = systemAttributeNames
         for required in ["ApproximateReceiveCount", "MessageGroupId"] where !names.contains(required) {
             names.append(required)
         }
         return names
+    }
+
+    /// The message attribute names sent on receive.
+    var requestedMessageAttributes: [String] {
+        messageAttributeNames.isEmpty ? ["All"] : messageAttributeNames
+    }
+
+    var messageObjectOptions: MessageObject.Options {
+        MessageObject.Options(systemAttributeNames: systemAttributeNames, messageAttributeNames: messageAttributeNames,
+                              unwrapSNS: unwrapSNS)
     }
 }
 

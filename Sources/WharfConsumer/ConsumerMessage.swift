@@ -33,6 +33,35 @@ public struct BatchResult: Sendable, Equatable {
     public var failedMessageIds: Set<String>
     public init(failedMessageIds: Set<String> = []) { self.failedMessageIds = failedMessageIds }
     public static let success = BatchResult()
+
+    /// A handler's answer in Lambda's `ReportBatchItemFailures` form,
+    /// `{"batchItemFailures": [{"itemIdentifier": "<messageId>"}]}`, read with Lambda's rules:
+    /// nothing, `null`, `{}` or an empty or null list mean every message succeeded; output that
+    /// is not such JSON, or an item without a non-empty string `itemIdentifier`, throws (the
+    /// whole batch then fails). Ids not in the batch fail the whole batch too (in the consumer).
+    public init(lambdaResponse data: Data) throws(BatchResponseError) {
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text != "null" else { self.init(); return }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
+              let response = object as? [String: Any] else {
+            throw BatchResponseError(description: "the handler's output is not a batchItemFailures object: \(text.prefix(200))")
+        }
+        guard let failures = response["batchItemFailures"], !(failures is NSNull) else { self.init(); return }
+        guard let items = failures as? [Any] else { throw BatchResponseError(description: "batchItemFailures is not a list") }
+        var ids = Set<String>()
+        for item in items {
+            guard let entry = item as? [String: Any], let id = entry["itemIdentifier"] as? String, !id.isEmpty else {
+                throw BatchResponseError(description: "a batchItemFailures entry has no itemIdentifier: \(item)")
+            }
+            ids.insert(id)
+        }
+        self.init(failedMessageIds: ids)
+    }
+}
+
+/// A batch handler's answer that cannot be read: every message of the batch failed.
+public struct BatchResponseError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }
 
 /// The settlement of one message: deleted or released, once.
@@ -64,56 +93,6 @@ public final class Acknowledgement: Sendable {
             current = value
             return true
         }
-    }
-}
-
-/// Builds the message object of connectors.md §3.
-enum MessageObject {
-    static func make(_ message: Message, queueURL: String, queueARN: String?, region: String?) -> FEELValue {
-        var object = FEELContext()
-        object["messageId"] = .string(message.MessageId)
-        object["receiptHandle"] = .string(message.ReceiptHandle)
-        object["md5OfBody"] = .string(message.MD5OfBody)
-        object["md5OfMessageAttributes"] = message.MD5OfMessageAttributes.map(FEELValue.string) ?? .null
-        object["body"] = parseBody(message.Body)
-        object["rawBody"] = .string(message.Body)
-        let attributes = message.Attributes ?? [:]
-        object["attributes"] = .context(FEELContext(attributes.keys.sorted().map { ($0, .string(attributes[$0]!)) }))
-        var messageAttributes = FEELContext()
-        for (name, value) in (message.MessageAttributes ?? [:]).sorted(by: { $0.key < $1.key }) {
-            var entry = FEELContext()
-            if let string = value.StringValue { entry["stringValue"] = .string(string) }
-            if let binary = value.BinaryValue { entry["binaryValue"] = .string(binary.base64EncodedString()) }
-            entry["stringListValues"] = .list((value.StringListValues ?? []).map(FEELValue.string))
-            entry["binaryListValues"] = .list((value.BinaryListValues ?? []).map { .string($0.base64EncodedString()) })
-            entry["dataType"] = .string(value.DataType)
-            messageAttributes[name] = .context(entry)
-        }
-        object["messageAttributes"] = .context(messageAttributes)
-        object["queueUrl"] = .string(queueURL)
-        object["eventSource"] = .string("aws:sqs")
-        object["eventSourceARN"] = queueARN.map(FEELValue.string) ?? .null
-        object["awsRegion"] = region.map(FEELValue.string) ?? .null
-        return .context(object)
-    }
-
-    /// JSON when the body parses as JSON, else the string.
-    static func parseBody(_ body: String) -> FEELValue {
-        (try? FEELValue(jsonString: body)) ?? .string(body)
-    }
-
-    /// The region field of an ARN (`arn:aws:sqs:<region>:<account>:<name>`).
-    static func region(ofARN arn: String?) -> String? {
-        guard let arn else { return nil }
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count > 3 && !parts[3].isEmpty ? String(parts[3]) : nil
-    }
-
-    /// The scope expressions evaluate in: the object's fields, and the object as `response`.
-    static func scope(_ object: FEELValue) -> FEELValue {
-        guard case .context(var context) = object else { return object }
-        context["response"] = object
-        return .context(context)
     }
 }
 

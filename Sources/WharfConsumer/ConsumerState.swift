@@ -38,6 +38,7 @@ final class ConsumerState: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counters = ConsumerCounters()
+    private var handlerLatency = LatencyHistogram()
     private(set) var stopping = false
     private var running = false
     /// Keyed by receipt handle: received and not finished.
@@ -61,6 +62,12 @@ final class ConsumerState: @unchecked Sendable {
             copy.inFlight = inFlight.count
             return copy
         }
+    }
+
+    func latency() -> LatencyHistogram { locked { handlerLatency } }
+
+    func observeLatency(_ duration: Duration) {
+        locked { handlerLatency.observe(seconds: duration.seconds) }
     }
 
     func count(_ update: (inout ConsumerCounters) -> Void) {

@@ -8,10 +8,17 @@ protocol ConsumerTransport: Sendable {
     func queueURL(for queue: String) async throws -> String
     func queueAttributes(queueURL: String, names: [String]) async throws -> [String: String]
     func receive(_ request: ReceiveRequest) async throws -> [Message]
-    /// Returns the ids of the entries that failed.
-    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [String]
-    /// Returns the ids of the entries that failed.
-    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [String]
+    /// Returns the entries that failed.
+    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [EntryFailure]
+    /// Returns the entries that failed.
+    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [EntryFailure]
+}
+
+/// A batch entry SQS refused, with its code (`ReceiptHandleIsInvalid` …) and message.
+struct EntryFailure: Sendable, Equatable {
+    var id: String
+    var code: String
+    var message: String
 }
 
 struct ReceiveRequest: Sendable, Equatable {
@@ -26,6 +33,8 @@ struct ReceiveRequest: Sendable, Equatable {
 struct DeleteEntry: Sendable, Equatable {
     var id: String
     var receiptHandle: String
+    /// The message it deletes, for reports; not sent.
+    var message: MessageReference
 }
 
 struct VisibilityEntry: Sendable, Equatable {
@@ -39,6 +48,8 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
     enum Kind: Sendable { case queueDoesNotExist, authentication, cancelled, other }
     var kind: Kind
     var message: String
+    /// SQS's error code, for service errors.
+    var code: String? = nil
     var description: String { message }
 
     static func classify(_ error: any Error) -> TransportError {
@@ -49,14 +60,15 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
         case .cancelled: return TransportError(kind: .cancelled, message: "cancelled")
         case .credentials: return TransportError(kind: .authentication, message: error.description)
         case .service(let sqsError, _):
+            let code = sqsError.queryCode
             if sqsError.shape == "QueueDoesNotExist" || sqsError.queryCode.hasSuffix("NonExistentQueue") {
-                return TransportError(kind: .queueDoesNotExist, message: error.description)
+                return TransportError(kind: .queueDoesNotExist, message: error.description, code: code)
             }
             if authenticationCodes.contains(sqsError.shape) || authenticationCodes.contains(sqsError.queryCode) {
-                return TransportError(kind: .authentication, message: error.description)
+                return TransportError(kind: .authentication, message: error.description, code: code)
             }
-            return TransportError(kind: .other, message: error.description)
-        default: return TransportError(kind: .other, message: error.description)
+            return TransportError(kind: .other, message: error.description, code: code)
+        default: return TransportError(kind: .other, message: error.description, code: error.code)
         }
     }
 
@@ -93,21 +105,27 @@ struct SQSClientTransport: ConsumerTransport {
         } catch { throw TransportError.classify(error) }
     }
 
-    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [String] {
+    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [EntryFailure] {
         do {
             let response = try await client.deleteMessageBatch(DeleteMessageBatchRequest(
                 QueueUrl: queueURL, Entries: entries.map { DeleteMessageBatchRequestEntry(Id: $0.id, ReceiptHandle: $0.receiptHandle) }))
-            return (response.Failed ?? []).map(\.Id)
+            return (response.Failed ?? []).map(EntryFailure.init)
         } catch { throw TransportError.classify(error) }
     }
 
-    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [String] {
+    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [EntryFailure] {
         do {
             let response = try await client.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest(
                 QueueUrl: queueURL, Entries: entries.map {
                     ChangeMessageVisibilityBatchRequestEntry(Id: $0.id, ReceiptHandle: $0.receiptHandle, VisibilityTimeout: $0.timeout)
                 }))
-            return (response.Failed ?? []).map(\.Id)
+            return (response.Failed ?? []).map(EntryFailure.init)
         } catch { throw TransportError.classify(error) }
+    }
+}
+
+extension EntryFailure {
+    init(_ entry: BatchResultErrorEntry) {
+        self.init(id: entry.Id, code: entry.Code, message: entry.Message ?? entry.Code)
     }
 }

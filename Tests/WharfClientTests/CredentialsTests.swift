@@ -11,18 +11,21 @@ struct AWSFiles {
         if let credentials { try credentials.write(to: directory.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8) }
         if let config { try config.write(to: directory.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8) }
     }
-    /// An environment whose HOME is this directory, plus `extra`.
+    /// An environment whose HOME is this directory, plus `extra`. Instance metadata is off
+    /// unless `extra` points it at a stub: a test must never ask 169.254.169.254.
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        ["HOME": directory.path].merging(extra) { $1 }
+        ["HOME": directory.path, "AWS_EC2_METADATA_DISABLED": "true"].merging(extra) { $1 }
     }
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
 final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_700_000_000)
+    private var current: Date
+    init(start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
     var now: Date { lock.withLock { current } }
     func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    var provider: @Sendable () -> Date { { self.now } }
 }
 
 final class Counter: @unchecked Sendable {

@@ -15,6 +15,10 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
     var alwaysFail: (any Error)?
     /// A release (visibility 0) puts the message back with ApproximateReceiveCount + 1.
     var redeliverOnRelease = false
+    /// Delete entries of these message ids fail with this code.
+    var failDeletes: [String: String] = [:]
+    /// Every visibility change call fails with this error when set.
+    var visibilityError: (any Error)?
     private(set) var receives: [ReceiveRequest] = []
     private(set) var deleteCalls: [[DeleteEntry]] = []
     private(set) var visibilityCalls: [[VisibilityEntry]] = []
@@ -66,13 +70,19 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
         return messages
     }
 
-    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [String] {
-        locked { deleteCalls.append(entries) }
-        return []
+    func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [EntryFailure] {
+        locked {
+            deleteCalls.append(entries)
+            return entries.compactMap { entry in
+                guard let id = bodiesByHandle[entry.receiptHandle]?.MessageId, let code = failDeletes[id] else { return nil }
+                return EntryFailure(id: entry.id, code: code, message: "The receipt handle has expired.")
+            }
+        }
     }
 
-    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [String] {
-        locked {
+    func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [EntryFailure] {
+        if let visibilityError = locked({ visibilityError }) { throw visibilityError }
+        return locked {
             visibilityCalls.append(entries)
             if redeliverOnRelease {
                 for entry in entries where entry.timeout == 0 {
@@ -82,8 +92,8 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
                     available.append(issue(message))
                 }
             }
+            return []
         }
-        return []
     }
 }
 

@@ -32,6 +32,13 @@ final class Captured: @unchecked Sendable {
 @discardableResult
 func runCLI<C: AsyncParsableCommand>(_ type: C.Type, _ arguments: [String], stdin: Data = Data()) async throws -> Captured {
     let captured = Captured(stdin: stdin)
+    try await runCLI(type, arguments, capturing: captured)
+    return captured
+}
+
+/// Parses and runs a client command in-process with output into `captured`, which the caller
+/// may read while the command runs.
+func runCLI<C: AsyncParsableCommand>(_ type: C.Type, _ arguments: [String], capturing captured: Captured) async throws {
     // parseAsRoot walks subcommands (`queue create ...`) down to the command to run.
     guard var command = try type.parseAsRoot(arguments) as? any AsyncParsableCommand else {
         throw CLIParseFailure(arguments: arguments)
@@ -39,7 +46,6 @@ func runCLI<C: AsyncParsableCommand>(_ type: C.Type, _ arguments: [String], stdi
     try await CLIEnvironment.$current.withValue(captured.environment) {
         try await command.run()
     }
-    return captured
 }
 
 func temporaryFile(_ name: String) -> String {

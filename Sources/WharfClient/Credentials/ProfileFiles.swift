@@ -62,27 +62,3 @@ public struct ProfileFiles: Sendable {
         return sections
     }
 }
-
-/// Static or temporary keys of a profile: `aws_access_key_id`, `aws_secret_access_key`,
-/// `aws_session_token`. Roles, SSO and `credential_process` need other services and are not
-/// supported.
-public struct ProfileCredentialsProvider: CredentialsProvider {
-    public let profile: String
-    public let files: ProfileFiles
-
-    public init(profile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.profile = ProfileFiles.profileName(profile, environment: environment)
-        self.files = ProfileFiles(environment: environment)
-    }
-
-    public func credentials() async throws(SQSClientError) -> AWSCredentials {
-        let settings = files.settings(of: profile)
-        guard let id = settings["aws_access_key_id"], !id.isEmpty,
-              let secret = settings["aws_secret_access_key"], !secret.isEmpty else {
-            throw .credentials("profile \(profile) has no aws_access_key_id/aws_secret_access_key in \(files.credentialsPath) or \(files.configPath)")
-        }
-        let token = settings["aws_session_token"] ?? settings["aws_security_token"]
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token,
-                              expiration: settings["aws_expiration"].flatMap(parseISO8601))
-    }
-}

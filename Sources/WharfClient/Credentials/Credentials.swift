@@ -42,7 +42,7 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
     public func credentials() async throws(SQSClientError) -> AWSCredentials {
         guard let id = environment["AWS_ACCESS_KEY_ID"], !id.isEmpty,
               let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
-            throw .credentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+            throw .credentials("environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
         }
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let expiration = environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(parseISO8601)
@@ -57,16 +57,32 @@ public struct ClosureCredentialsProvider: CredentialsProvider {
     public func credentials() async throws(SQSClientError) -> AWSCredentials { try await body() }
 }
 
-/// The first provider that has credentials wins; the error names why each one had none.
+/// The first provider that has credentials wins; the error names why each one had none
+/// (as the Java SDK's chain reports it), so a consumer that cannot start says which source
+/// was tried and what it answered.
 public struct ChainCredentialsProvider: CredentialsProvider {
     public let providers: [any CredentialsProvider]
     public init(_ providers: [any CredentialsProvider]) { self.providers = providers }
 
-    /// The SDKs' order, less the sources that need network access: environment, then profile.
+    /// The AWS SDKs' order: the environment's keys; web identity from the environment
+    /// (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`); the profile (keys, `role_arn` with
+    /// `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process`);
+    /// the container endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` / `_FULL_URI`); EC2
+    /// instance metadata. `instanceMetadata: false` leaves out the last, the only source asked
+    /// without being configured (for clients of a local server, which must not wait on a
+    /// metadata address that is not there). Wrap the chain in `CachingCredentialsProvider`.
     public static func `default`(profile: String? = nil,
-                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
-        Self([EnvironmentCredentialsProvider(environment: environment),
-              ProfileCredentialsProvider(profile: profile, environment: environment)])
+                                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 instanceMetadata: Bool = true,
+                                 now: @escaping @Sendable () -> Date = Date.init) -> Self {
+        var providers: [any CredentialsProvider] = [
+            EnvironmentCredentialsProvider(environment: environment),
+            WebIdentityCredentialsProvider(environment: environment, now: now),
+            ProfileCredentialsProvider(profile: profile, environment: environment, now: now),
+            ContainerCredentialsProvider(environment: environment),
+        ]
+        if instanceMetadata { providers.append(InstanceMetadataCredentialsProvider(environment: environment, now: now)) }
+        return Self(providers)
     }
 
     public func credentials() async throws(SQSClientError) -> AWSCredentials {
@@ -80,46 +96,6 @@ public struct ChainCredentialsProvider: CredentialsProvider {
             }
         }
         throw .credentials("no credentials found: " + reasons.joined(separator: "; "))
-    }
-}
-
-/// Keeps the credentials of another provider and asks it again only when they are about to
-/// expire (`refreshMargin` before `expiration`), so temporary credentials are renewed before a
-/// request can fail with ExpiredToken. Concurrent callers share one refresh.
-public actor CachingCredentialsProvider: CredentialsProvider {
-    let base: any CredentialsProvider
-    let refreshMargin: TimeInterval
-    let now: @Sendable () -> Date
-    var cached: AWSCredentials?
-    var refresh: Task<Result<AWSCredentials, SQSClientError>, Never>?
-
-    public init(_ base: any CredentialsProvider, refreshMargin: TimeInterval = 300,
-                now: @escaping @Sendable () -> Date = Date.init) {
-        self.base = base; self.refreshMargin = refreshMargin; self.now = now
-    }
-
-    public func credentials() async throws(SQSClientError) -> AWSCredentials {
-        if let cached, !expiresSoon(cached) { return cached }
-        let task = refresh ?? Task { [base] in
-            do throws(SQSClientError) { return .success(try await base.credentials()) } catch { return .failure(error) }
-        }
-        refresh = task
-        let result = await task.value
-        refresh = nil
-        switch result {
-        case .success(let fresh):
-            cached = fresh
-            return fresh
-        case .failure(let error):
-            // A failed refresh inside the margin still leaves usable credentials.
-            if let cached, let expiration = cached.expiration, expiration > now() { return cached }
-            throw error
-        }
-    }
-
-    func expiresSoon(_ credentials: AWSCredentials) -> Bool {
-        guard let expiration = credentials.expiration else { return false }
-        return expiration.timeIntervalSince(now()) <= refreshMargin
     }
 }
 
