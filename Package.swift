@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "SQSModel", "SigV4", "WharfEngine", "WharfProtocol",
+                "SQSModel", "SigV4", "WharfEngine", "WharfProtocol", "WharfLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "WharfServer",
                 "WharfEngine",
+                "WharfLogging",
                 "WharfSQLite",
                 "WharfPostgres",
                 "WharfBench",
@@ -141,7 +142,7 @@ let package = Package(
         .target(
             name: "WharfCLI",
             dependencies: [
-                "WharfConsumer", "SQSModel", "WharfExpression", "WharfClient",
+                "WharfConsumer", "SQSModel", "WharfExpression", "WharfClient", "WharfLogging",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,6 +152,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Log lines as text or JSON, and the request id carried into every line of a request.
+        .target(name: "WharfLogging", dependencies: [.product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
         // The connector's expression language (DMN 1.5 FEEL): parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
         // The engine over both stores: SQLite by default, PostgreSQL when WHARF_TEST_POSTGRES is set.

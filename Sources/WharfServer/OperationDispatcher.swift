@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SQSModel
 import WharfEngine
@@ -10,6 +11,8 @@ struct OperationDispatcher: Sendable {
     /// Requests by operation, status and error, and their latency (nil: not counted).
     let metrics: ServerMetrics?
     let logger: Logger
+    /// Log every request at info level (`--access-log`).
+    var accessLog = false
 
     /// A request that takes longer than the longest long poll (20 s) and a margin is logged:
     /// something below it (the store, most likely) is stuck.
@@ -17,10 +20,11 @@ struct OperationDispatcher: Sendable {
 
     func dispatch(_ call: WireCall, _ ctx: CallContext, requestId: String) async -> EncodedResponse {
         let started = ContinuousClock.now
+        var queue: String?
         var failure: SQSError?
         let response: EncodedResponse
         do {
-            response = try await route(call, ctx, requestId)
+            response = try await route(call, ctx, requestId, &queue)
         } catch let error as SQSError {
             failure = error
             response = WireCodec.encode(error: error, in: call.wireProtocol, requestId: requestId)
@@ -32,53 +36,90 @@ struct OperationDispatcher: Sendable {
         let elapsed = ContinuousClock.now - started
         metrics?.request(operation: call.operation.rawValue, status: response.status, error: failure?.queryCode,
                          duration: elapsed)
-        if elapsed > .milliseconds(Self.slowRequestMillis) {
-            logger.warning("slow request: \(call.operation.rawValue) took \(elapsed) (request \(requestId))")
-        }
+        log(call.operation, queue: queue, status: response.status, failure: failure, elapsed: elapsed)
         return response
     }
 
-    private func route(_ call: WireCall, _ ctx: CallContext, _ requestId: String) async throws -> EncodedResponse {
+    /// The request's line: always for a server-side failure (with its cause) or a request slower
+    /// than any long poll, at info level for every request when the access log is on, else at
+    /// debug. The request id comes with it (`RequestScope`).
+    private func log(_ operation: SQSOperation, queue: String?, status: Int, failure: SQSError?, elapsed: Duration) {
+        var metadata: Logger.Metadata = [
+            "operation": .string(operation.rawValue), "status": .stringConvertible(status),
+            "latency_ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15
+                                                      + Double(elapsed.components.seconds) * 1000)),
+        ]
+        if let queue { metadata["queue"] = .string(queue) }
+        if let failure {
+            metadata["error"] = .string(failure.queryCode)
+            metadata["cause"] = .string(failure.message)
+        }
+        if status >= 500 {
+            logger.error("request failed", metadata: metadata)
+        } else if elapsed > .milliseconds(Self.slowRequestMillis) {
+            logger.warning("slow request", metadata: metadata)
+        } else if accessLog {
+            logger.info("request", metadata: metadata)
+        } else {
+            logger.debug("request", metadata: metadata)
+        }
+    }
+
+    private func route(_ call: WireCall, _ ctx: CallContext, _ requestId: String,
+                       _ queue: inout String?) async throws -> EncodedResponse {
         let e = engine
         switch call.operation {
-        case .createQueue: return try await run(call, ctx, requestId) { try await e.createQueue($0, $1) }
-        case .getQueueUrl: return try await run(call, ctx, requestId) { try await e.getQueueUrl($0, $1) }
-        case .listQueues: return try await run(call, ctx, requestId) { try await e.listQueues($0, $1) }
-        case .deleteQueue: return try await run(call, ctx, requestId) { try await e.deleteQueue($0, $1) }
-        case .purgeQueue: return try await run(call, ctx, requestId) { try await e.purgeQueue($0, $1) }
-        case .getQueueAttributes: return try await run(call, ctx, requestId) { try await e.getQueueAttributes($0, $1) }
-        case .setQueueAttributes: return try await run(call, ctx, requestId) { try await e.setQueueAttributes($0, $1) }
-        case .tagQueue: return try await run(call, ctx, requestId) { try await e.tagQueue($0, $1) }
-        case .untagQueue: return try await run(call, ctx, requestId) { try await e.untagQueue($0, $1) }
-        case .listQueueTags: return try await run(call, ctx, requestId) { try await e.listQueueTags($0, $1) }
-        case .sendMessage: return try await run(call, ctx, requestId) { try await e.sendMessage($0, $1) }
-        case .sendMessageBatch: return try await run(call, ctx, requestId) { try await e.sendMessageBatch($0, $1) }
-        case .receiveMessage: return try await run(call, ctx, requestId) { try await e.receiveMessage($0, $1) }
-        case .deleteMessage: return try await run(call, ctx, requestId) { try await e.deleteMessage($0, $1) }
-        case .deleteMessageBatch: return try await run(call, ctx, requestId) { try await e.deleteMessageBatch($0, $1) }
+        case .createQueue: return try await run(call, ctx, requestId, &queue) { try await e.createQueue($0, $1) }
+        case .getQueueUrl: return try await run(call, ctx, requestId, &queue) { try await e.getQueueUrl($0, $1) }
+        case .listQueues: return try await run(call, ctx, requestId, &queue) { try await e.listQueues($0, $1) }
+        case .deleteQueue: return try await run(call, ctx, requestId, &queue) { try await e.deleteQueue($0, $1) }
+        case .purgeQueue: return try await run(call, ctx, requestId, &queue) { try await e.purgeQueue($0, $1) }
+        case .getQueueAttributes: return try await run(call, ctx, requestId, &queue) { try await e.getQueueAttributes($0, $1) }
+        case .setQueueAttributes: return try await run(call, ctx, requestId, &queue) { try await e.setQueueAttributes($0, $1) }
+        case .tagQueue: return try await run(call, ctx, requestId, &queue) { try await e.tagQueue($0, $1) }
+        case .untagQueue: return try await run(call, ctx, requestId, &queue) { try await e.untagQueue($0, $1) }
+        case .listQueueTags: return try await run(call, ctx, requestId, &queue) { try await e.listQueueTags($0, $1) }
+        case .sendMessage: return try await run(call, ctx, requestId, &queue) { try await e.sendMessage($0, $1) }
+        case .sendMessageBatch: return try await run(call, ctx, requestId, &queue) { try await e.sendMessageBatch($0, $1) }
+        case .receiveMessage: return try await run(call, ctx, requestId, &queue) { try await e.receiveMessage($0, $1) }
+        case .deleteMessage: return try await run(call, ctx, requestId, &queue) { try await e.deleteMessage($0, $1) }
+        case .deleteMessageBatch: return try await run(call, ctx, requestId, &queue) { try await e.deleteMessageBatch($0, $1) }
         case .changeMessageVisibility:
-            return try await run(call, ctx, requestId) { try await e.changeMessageVisibility($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.changeMessageVisibility($0, $1) }
         case .changeMessageVisibilityBatch:
-            return try await run(call, ctx, requestId) { try await e.changeMessageVisibilityBatch($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.changeMessageVisibilityBatch($0, $1) }
         case .listDeadLetterSourceQueues:
-            return try await run(call, ctx, requestId) { try await e.listDeadLetterSourceQueues($0, $1) }
-        case .addPermission: return try await run(call, ctx, requestId) { try await e.addPermission($0, $1) }
-        case .removePermission: return try await run(call, ctx, requestId) { try await e.removePermission($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.listDeadLetterSourceQueues($0, $1) }
+        case .addPermission: return try await run(call, ctx, requestId, &queue) { try await e.addPermission($0, $1) }
+        case .removePermission: return try await run(call, ctx, requestId, &queue) { try await e.removePermission($0, $1) }
         case .startMessageMoveTask:
-            return try await run(call, ctx, requestId) { try await e.startMessageMoveTask($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.startMessageMoveTask($0, $1) }
         case .cancelMessageMoveTask:
-            return try await run(call, ctx, requestId) { try await e.cancelMessageMoveTask($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.cancelMessageMoveTask($0, $1) }
         case .listMessageMoveTasks:
-            return try await run(call, ctx, requestId) { try await e.listMessageMoveTasks($0, $1) }
+            return try await run(call, ctx, requestId, &queue) { try await e.listMessageMoveTasks($0, $1) }
         }
     }
 
     private func run<Request: SQSRequest, Response: SQSResponse>(
-        _ call: WireCall, _ ctx: CallContext, _ requestId: String,
+        _ call: WireCall, _ ctx: CallContext, _ requestId: String, _ queue: inout String?,
         _ body: (Request, CallContext) async throws -> Response
     ) async throws -> EncodedResponse {
         let request = try call.decode(Request.self)
+        queue = Self.queueName(request) ?? ctx.pathQueue?.name
         let response = try await body(request, ctx)
         return WireCodec.encode(response, operation: call.operation, in: call.wireProtocol, requestId: requestId)
+    }
+}
+
+extension OperationDispatcher {
+    /// The queue a request names, for its log line.
+    static func queueName(_ request: any SQSRequest) -> String? {
+        if let scoped = request as? any QueueScopedRequest, let url = scoped.QueueUrl {
+            return url.split(separator: "/").last.map(String.init)
+        }
+        if let create = request as? CreateQueueRequest { return create.QueueName }
+        if let lookup = request as? GetQueueUrlRequest { return lookup.QueueName }
+        return nil
     }
 }

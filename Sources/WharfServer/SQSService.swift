@@ -4,6 +4,7 @@ import NIOHTTP1
 import SigV4
 import SQSModel
 import WharfEngine
+import WharfLogging
 import WharfProtocol
 
 /// The one HTTP entry point: SQS does not route on paths (sqs-api.md §1.1), so every request
@@ -95,7 +96,9 @@ struct SQSService: Sendable {
             traceHeader: head.headers.first(name: "x-amzn-trace-id"),
             pathQueue: pathQueue)
         ctx.secureTransport = configuration.usesTLS
-        return await dispatcher.dispatch(call, ctx, requestId: requestId)
+        return await RequestScope.$requestId.withValue(requestId) {
+            await dispatcher.dispatch(call, ctx, requestId: requestId)
+        }
     }
 }
 

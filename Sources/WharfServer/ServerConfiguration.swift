@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     /// What a caller outside this machine must send as `Authorization: Bearer …` to read
     /// `/metrics`; nil: only loopback callers may.
     public var metricsToken: String?
+    /// Log a line for every request (id, operation, queue, status, latency) at info level.
+    public var accessLog = false
 
     public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
     /// The keys requests must be signed with. Empty means dev mode: any key is accepted and

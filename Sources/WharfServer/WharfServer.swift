@@ -56,7 +56,8 @@ public enum WharfServer {
                             connections: { connections.open.load(ordering: .relaxed) }, diskFree: diskFree)
         }
         let service = SQSService(
-            dispatcher: OperationDispatcher(engine: engine, metrics: metrics, logger: logger), configuration: configuration,
+            dispatcher: OperationDispatcher(engine: engine, metrics: metrics, logger: logger,
+                                            accessLog: configuration.accessLog), configuration: configuration,
             authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId),
             metrics: endpoint)
         return Application(

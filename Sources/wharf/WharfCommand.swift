@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import WharfCLI
 import WharfEngine
+import WharfLogging
 import WharfServer
 
 @main
@@ -55,6 +56,9 @@ struct Serve: AsyncParsableCommand {
     var gaugeInterval = 15
     @Flag(help: "Count nothing and serve no /metrics (to measure what metrics cost).") var noMetrics = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "notice"
+    @Option(help: "Log lines as text or json (one object per line).") var logFormat = "text"
+    @Flag(help: "Log every request: its id (x-amzn-RequestId), operation, queue, status and latency, at info level.")
+    var accessLog = false
 
     func run() async throws {
         var configuration = ServerConfiguration()
@@ -77,8 +81,14 @@ struct Serve: AsyncParsableCommand {
             try configuration.credentials.load(file: file)
         }
         configuration.credentials.loadEnvironment(environment, defaultAccount: accountId)
-        var logger = Logger(label: "wharf")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        guard let format = LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format is text or json") }
+        guard var level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level is one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // The access log is written at info: let it through.
+        if accessLog && level > .info { level = .info }
+        let logger = format.logger(label: "wharf", level: level, metadataProvider: RequestScope.metadataProvider)
+        configuration.accessLog = accessLog
         configuration.metricsToken = metricsToken ?? environment["WHARF_METRICS_TOKEN"]
         configuration.gaugeIntervalSeconds = max(1, gaugeInterval)
         let selection = try StoreSelection.choose(option: store, environment: environment, dataDirectory: dataDir)

@@ -21,4 +21,4 @@ claimed AS (
               m.sender_id, m.group_id, m.dedup_id, m.dead_letter_source, m.sent_at, m.visible_at,
               m.receive_count, m.first_receive_at)
 SELECT COALESCE(array_agg(seq), '{}') AS seqs FROM claimed \gset
-DELETE FROM messages WHERE queue_id = :queue AND seq = ANY(:'seqs'::bigint[]) RETURNING seq;
+DELETE FROM messages WHERE queue_id = :queue AND seq = ANY(':seqs'::bigint[]) RETURNING seq;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WharfLogging
 import WharfClient
 import WharfConsumer
 import WharfExpression
@@ -87,7 +88,7 @@ public struct ListenCommand: AsyncParsableCommand {
         guard UnmatchedPolicy(rawValue: unmatched) != nil else { throw ValidationError("--unmatched is delete or leave") }
         guard ["on-success", "always"].contains(ack) else { throw ValidationError("--ack is on-success or always") }
         _ = try Self.failurePolicy(onFailure)
-        guard CLILogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level is one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -154,9 +155,9 @@ public struct ListenCommand: AsyncParsableCommand {
 
     /// The listener's logger: stderr through the CLI environment, in the chosen format.
     func makeLogger(_ environment: CLIEnvironment) -> Logger {
-        let format = CLILogHandler.Format(rawValue: logFormat) ?? .text
+        let format = LogFormat(rawValue: logFormat) ?? .text
         var logger = Logger(label: "wharf.listen") { label in
-            CLILogHandler(label: label, format: format, write: environment.err)
+            LineLogHandler(label: label, format: format, write: environment.err)
         }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         return logger
