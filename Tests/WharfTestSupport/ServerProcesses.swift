@@ -9,6 +9,8 @@ import Darwin
 /// Why a test server could not be started.
 public struct TestServerError: Error, CustomStringConvertible {
     public var description: String
+    /// The server process ended before it answered (e.g. its port was taken).
+    public var exited = false
 }
 
 /// A `wharf serve` child process on a free loopback port with a throwaway data directory.
@@ -40,17 +42,31 @@ public final class WharfProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw TestServerError(description: "no wharf binary at \(binary): build it (swift build) or set WHARF_BIN")
         }
-        port = Sockets.freePort()
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-client-\(UUID().uuidString)")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", String(port), "--data-dir", dataDir.path, "--log-level", "error"]
         var env = ProcessInfo.processInfo.environment
-        for name in ["WHARF_ACCESS_KEY_ID", "WHARF_SECRET_ACCESS_KEY", "WHARF_CREDENTIALS_FILE"] { env[name] = nil }
-        process.environment = env.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        try await waitUntilReady(port: port, path: "/health", process: process)
+        for name in ["WHARF_ACCESS_KEY_ID", "WHARF_SECRET_ACCESS_KEY", "WHARF_CREDENTIALS_FILE", "WHARF_STORE"] { env[name] = nil }
+        // A free port can be taken by another test's server between the probe and the bind:
+        // the server then exits at once, and another port is tried.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = Sockets.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["serve", "--port", String(port), "--data-dir", dataDir.path, "--log-level", "error"]
+            process.environment = env.merging(environment) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            do {
+                try await waitUntilReady(port: port, path: "/health", process: process)
+                self.port = port
+                self.process = process
+                return
+            } catch let error as TestServerError where error.exited && attempt < 5 {
+                continue
+            }
+        }
     }
 
     public func stop() async {
@@ -93,9 +109,16 @@ public func terminate(_ process: Process, gracePeriod: Int = 60) async {
 
 public func waitUntilReady(port: Int, path: String, process: Process) async throws {
     for _ in 0..<200 {
-        if Sockets.getStatus(port: port, path: path) != nil { return }
+        // Ours must be running: an answer on the port could come from another test's server.
         guard process.isRunning else {
-            throw TestServerError(description: "server exited with status \(process.terminationStatus)")
+            throw TestServerError(description: "server exited with status \(process.terminationStatus)", exited: true)
+        }
+        if Sockets.getStatus(port: port, path: path) != nil {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            guard process.isRunning else {
+                throw TestServerError(description: "server exited with status \(process.terminationStatus)", exited: true)
+            }
+            return
         }
         try await Task.sleep(nanoseconds: 50_000_000)
     }
