@@ -55,7 +55,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The shared store for several stateless nodes: PostgreSQL through postgres-nio (slow to
-        // build: only this target, the executable and the store tests depend on it).
+        // build, docs/stack.md#build-times: only this target, the executable and the store tests
+        // depend on it).
         .target(
             name: "WharfPostgres",
             dependencies: ["WharfEngine",
@@ -134,7 +135,7 @@ let package = Package(
         // The inbound connector: long-poll loop, activation condition, mapping, acknowledgement.
         .target(name: "WharfConsumer", dependencies: ["SQSModel", "WharfExpression", "WharfClient"],
                 swiftSettings: strict),
-        // `wharf queue|send|receive|redrive|listen`: the client side of the command line.
+        // `wharf queue|send|receive|redrive|listen|expr`: the client side of the command line.
         .target(
             name: "WharfCLI",
             dependencies: [
@@ -145,7 +146,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The connector's expression language (a FEEL subset): parser and evaluator, no I/O.
+        // The connector's expression language, DMN 1.5 FEEL: parser and evaluator, no I/O.
         .target(name: "WharfExpression", swiftSettings: strict),
         // The engine over both stores: SQLite by default, PostgreSQL when WHARF_TEST_POSTGRES is set.
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",

@@ -31,7 +31,7 @@ public struct SQSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(queryCode): \(message)" }
 }
 
-// The catalogue of sqs-api.md §1.2.4, with AWS's messages where they are known.
+// The catalogue of docs/sqs-behaviour.md#error-codes, with AWS's messages where they are known.
 extension SQSError {
     public static func queueDoesNotExist() -> SQSError {
         SQSError(shape: "QueueDoesNotExist", queryCode: "AWS.SimpleQueueService.NonExistentQueue",
@@ -75,7 +75,7 @@ extension SQSError {
         SQSError(shape: "ReceiptHandleIsInvalid", httpStatus: 404,
                  message: "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
     }
-    /// FIFO: a receipt handle whose receive is over (sqs-api.md §7.1).
+    /// FIFO: a receipt handle whose receive is over (docs/sqs-behaviour.md#visibility).
     public static func receiptHandleExpired(_ handle: String) -> SQSError {
         invalidParameterValue(value: handle, parameter: "ReceiptHandle", reason: "The receipt handle has expired.")
     }

@@ -40,7 +40,7 @@ public struct QueueConfig: Sendable, Equatable {
     /// Everything else derives from the attributes.
     public static func == (lhs: QueueConfig, rhs: QueueConfig) -> Bool { lhs.attributes == rhs.attributes }
 
-    /// Defaults a fresh standard queue reports (sqs-api.md §3).
+    /// Defaults a fresh standard queue reports (docs/sqs-behaviour.md#attribute-defaults).
     public static let defaults: [String: String] = [
         "DelaySeconds": "0",
         "MaximumMessageSize": "1048576",

@@ -1,7 +1,7 @@
 import Foundation
 import SQSModel
 
-// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (sqs-api.md §7.6), and the
+// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (docs/sqs-behaviour.md#message-move-tasks), and the
 // background runner that moves the messages.
 extension SQSEngine {
     /// Messages a task without MaxNumberOfMessagesPerSecond moves per transaction.

@@ -52,7 +52,7 @@ extension SQSEngine {
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
         let config = queue.config
         if config.isFifo {
-            // In a FIFO batch these fail the whole request (sqs-api.md §6.2).
+            // In a FIFO batch these fail the whole request (docs/sqs-behaviour.md#batches).
             if entries.contains(where: { $0.MessageGroupId == nil }) {
                 throw .invalidParameterValue("The request must contain the parameter MessageGroupId.")
             }
@@ -97,7 +97,8 @@ extension SQSEngine {
         let config = queue.config
         let body = entry.MessageBody
         if body.isEmpty { throw .missingParameter("MessageBody") }
-        // FIFO queues take only the queue's delay; an explicit 0 means "the queue's" (§6.5).
+        // FIFO queues take only the queue's delay; an explicit 0 means "the queue's"
+        // (docs/sqs-behaviour.md#numeric-parameters).
         if config.isFifo, let delay = entry.DelaySeconds, delay != 0 {
             throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
                                          reason: "The request include parameter that is not valid for this queue type.")

@@ -2,7 +2,7 @@ import Foundation
 import SQSModel
 
 /// Decodes a JSON request body straight into the typed request and turns every
-/// `DecodingError` into the SQSError the JSON protocol answers with (sqs-api.md §1.2).
+/// `DecodingError` into the SQSError the JSON protocol answers with (docs/sqs-behaviour.md#json-protocol).
 enum JSONRequestDecoder {
     /// Shared: a decoder with fixed options is safe to use from many requests at once.
     static let sharedDecoder = JSONDecoder()

@@ -5,7 +5,7 @@ import SQSModel
 public enum WireCodec {
     static let targetPrefix = "AmazonSQS."
 
-    /// Detect the protocol and operation (sqs-api.md §1.1). `target` = X-Amz-Target header,
+    /// Detect the protocol and operation (docs/sqs-behaviour.md#dispatch). `target` = X-Amz-Target header,
     /// `contentType` = Content-Type header, `queryString` = the raw URL query string (without
     /// '?') or nil, `body` = raw body bytes. Throws SQSError.
     public static func parse(method: String, target: String?, contentType: String?,

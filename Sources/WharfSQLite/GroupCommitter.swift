@@ -4,7 +4,7 @@ import Synchronization
 
 /// Runs write jobs from many concurrent requests in shared transactions: one commit, one
 /// fsync, many acknowledgements. This is what lets durable writes (synchronous=FULL) go past
-/// the ~5k fsyncs/s of this class of disk.
+/// the ~5k fsyncs/s of this class of disk (docs/stack.md#disk-and-sqlite).
 ///
 /// Each job runs in its own savepoint, so one job's failure rolls back only that job. A job's
 /// caller hears back only after the shared transaction has committed.

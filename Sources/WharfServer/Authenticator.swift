@@ -32,7 +32,7 @@ struct Authenticator: Sendable {
         }
     }
 
-    /// AWS's answers to authentication failures (sqs-api.md §8.3).
+    /// AWS's answers to authentication failures (docs/sqs-behaviour.md#authentication-errors).
     static func sqsError(_ failure: SigV4Failure) -> SQSError {
         switch failure {
         case .missingAuthentication:

@@ -6,7 +6,7 @@ import SQSModel
 import WharfEngine
 import WharfProtocol
 
-/// The one HTTP entry point: SQS does not route on paths (sqs-api.md §1.1), so every request
+/// The one HTTP entry point: SQS does not route on paths (docs/sqs-behaviour.md#dispatch), so every request
 /// but the health check goes through protocol detection, then the dispatcher. Works on whole
 /// requests as NIO's HTTP/1 parser delivers them; SQSChannelHandler feeds it from the socket,
 /// SQSResponder from Hummingbird's in-process test client.

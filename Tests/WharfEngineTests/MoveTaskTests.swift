@@ -3,7 +3,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (sqs-api.md §7.6).
+/// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (docs/sqs-behaviour.md#message-move-tasks).
 struct MoveTaskTests {
     static let arn = DeadLetterTests.arnPrefix
 

@@ -3,7 +3,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Queue attributes and tags (sqs-api.md §3, §6.7).
+/// Queue attributes and tags (docs/sqs-behaviour.md#queue-attributes, #quotas).
 @Suite struct QueueAttributeTests {
     @Test func allAttributesOfAFreshQueue() async throws {
         let h = try await Harness()
@@ -110,7 +110,7 @@ import WharfEngine
 
     @Test func fifoAttributesOnAStandardQueue() async throws {
         let h = try await Harness()
-        // Even "false" is rejected on a standard queue (§3).
+        // Even "false" is rejected on a standard queue (docs/sqs-behaviour.md#queue-attributes).
         await expectSQSError("InvalidAttributeName", message: "Unknown Attribute FifoQueue.") {
             try await h.createQueue("std", ["FifoQueue": "false"])
         }
@@ -133,7 +133,8 @@ import WharfEngine
 
     @Test func fifoNameRules() async throws {
         let h = try await Harness()
-        // FifoQueue=true without .fifo, and .fifo without FifoQueue=true: InvalidParameterValue (§6.3).
+        // FifoQueue=true without .fifo, and .fifo without FifoQueue=true: InvalidParameterValue
+        // (docs/sqs-behaviour.md#queue-names).
         await expectSQSError("InvalidParameterValue") { try await h.createQueue("plain", ["FifoQueue": "true"]) }
         await expectSQSError("InvalidParameterValue") { try await h.createQueue("named.fifo") }
     }

@@ -3,7 +3,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, regions (sqs-api.md §2, §6.3, §6.4, §6.7).
+/// CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, regions
+/// (docs/sqs-behaviour.md#operations, #queue-names, #createqueue-idempotency, #quotas).
 @Suite struct QueueLifecycleTests {
     @Test func createThenGetUrl() async throws {
         let h = try await Harness()
@@ -179,6 +180,7 @@ import WharfEngine
         _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: a), ctx)
         _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: b), ctx)
     }
+        // A's purge, a moment ago, does not hold B's back...
 
     @Test func queuesInTwoRegionsAreDistinct() async throws {
         let h = try await Harness()
