@@ -93,7 +93,7 @@ extension SQSEngine {
         guard let arn = QueueArn(text), let queue = try await freshQueue(arn.key) else { throw missing }
         do throws(SQSError) {
             try authorize(queue, ctx, operation)
-        } catch where error.shape == "QueueDoesNotExist" {
+        } catch where error.code == .queueDoesNotExist {
             throw missing
         }
         return queue

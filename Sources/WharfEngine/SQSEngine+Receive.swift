@@ -54,7 +54,7 @@ extension SQSEngine {
             let outcome: ReceiveOutcome
             do {
                 outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
-            } catch where parked && error.shape == SQSError.queueDoesNotExist().shape {
+            } catch where parked && error.code == .queueDoesNotExist {
                 // Deleted (through another node) while this receive waited: it ends empty.
                 return ReceiveMessageResponse(Messages: [])
             }

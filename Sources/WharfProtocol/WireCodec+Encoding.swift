@@ -50,7 +50,7 @@ extension WireCodec {
     /// An error: JSON or XML, both with `x-amzn-query-error` (docs/sqs-behaviour.md#json-errors, #xml-errors).
     /// The Query protocol words one error differently from JSON (docs/sqs-behaviour.md#error-codes).
     static func queryMessage(for error: SQSError) -> String {
-        error.shape == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.message
+        error.code == .queueDoesNotExist ? "The specified queue does not exist for this wsdl version." : error.message
     }
 
     public static func encode(error: SQSError, in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {

@@ -41,7 +41,7 @@ public enum WireCodec {
             parameters.merge(try FormDecoder.decode(body)) { _, fromBody in fromBody }
         }
         guard let action = parameters["Action"], !action.isEmpty else {
-            throw SQSError(shape: "MissingAction", message: "The request must contain the parameter Action.",
+            throw SQSError(code: .missingAction, message: "The request must contain the parameter Action.",
                            modeled: false)
         }
         guard let operation = SQSOperation(rawValue: action) else { throw SQSError.invalidAction(action) }

@@ -40,7 +40,7 @@ struct SQSService: Sendable {
 
         guard let body else {
             return WireCodec.encode(
-                error: SQSError(shape: "RequestEntityTooLarge", httpStatus: 413,
+                error: SQSError(code: .requestEntityTooLarge, httpStatus: 413,
                                 message: "Request body must be at most \(configuration.maxBodyBytes) bytes.",
                                 modeled: false),
                 in: fallback, requestId: requestId)
@@ -69,9 +69,9 @@ struct SQSService: Sendable {
                                        queryString: query, body: bodyBytes)
         } catch let error as SQSError {
             var error = error
-            if error.shape == "MissingAction", pathQueue != nil {
+            if error.code == .missingAction, pathQueue != nil {
                 // What real SQS answers a bare GET of a queue URL.
-                error = SQSError(shape: "UnknownOperationException", httpStatus: 404,
+                error = SQSError(code: .unknownOperationException, httpStatus: 404,
                                  message: "An unknown operation was requested.", modeled: false)
             }
             return WireCodec.encode(error: error, in: fallback, requestId: requestId)

@@ -103,7 +103,7 @@ import WharfEngine
         _ = try await h.engine.setQueueAttributes(SetQueueAttributesRequest(QueueUrl: url, Attributes: ["VisibilityTimeout": "46"]), ctx)
         #expect(try await h.createQueue("conflict", ["VisibilityTimeout": "46"]) == url)
         let error = await sqsError { try await h.createQueue("conflict", ["VisibilityTimeout": "45"]) }
-        #expect(error?.shape == "QueueNameExists")
+        #expect(error?.code == .queueNameExists)
     }
 
     @Test(arguments: ["", "has space", "bad/name", "dot.name", "ünicode", String(repeating: "a", count: 81)])

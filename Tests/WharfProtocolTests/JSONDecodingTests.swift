@@ -105,7 +105,7 @@ import Testing
                 .decode(SendMessageBatchRequest.self)
             Issue.record("expected an error")
         } catch let error as SQSError {
-            #expect(error.shape == "SerializationException")
+            #expect(error.code == .serializationException)
             #expect(error.message.contains("Entries[0].DelaySeconds"))
         }
     }
@@ -121,7 +121,7 @@ import Testing
             _ = try body()
             Issue.record("expected a SerializationException", sourceLocation: sourceLocation)
         } catch let error as SQSError {
-            #expect(error.shape == "SerializationException", sourceLocation: sourceLocation)
+            #expect(error.code == .serializationException, sourceLocation: sourceLocation)
             #expect(error.queryCode == "SerializationException", sourceLocation: sourceLocation)
             #expect(error.httpStatus == 400, sourceLocation: sourceLocation)
             #expect(error.jsonType == "com.amazon.coral.service#SerializationException", sourceLocation: sourceLocation)

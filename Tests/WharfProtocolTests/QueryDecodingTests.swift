@@ -211,7 +211,7 @@ import Testing
 
     @Test func unknownAndMissingAction() {
         #expect(throws: SQSError.invalidAction("FooBar")) { try queryCall("Action=FooBar&Version=2012-11-05") }
-        let missing = SQSError(shape: "MissingAction", message: "The request must contain the parameter Action.",
+        let missing = SQSError(code: .missingAction, message: "The request must contain the parameter Action.",
                                modeled: false)
         #expect(throws: missing) { try queryCall("Version=2012-11-05&QueueUrl=q") }
         #expect(throws: missing) { try queryCall("") }
