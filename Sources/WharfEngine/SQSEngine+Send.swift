@@ -177,28 +177,3 @@ extension SQSEngine {
                                 expiresAtMillis: nowMillis + Self.deduplicationWindowMillis)
     }
 }
-
-/// Request-level checks shared by the three batch operations (sqs-api.md §6.2).
-enum BatchRules {
-    static let maxEntries = 10
-
-    static func validate(ids: [String], entryName: String) throws(SQSError) {
-        if ids.isEmpty { throw .emptyBatchRequest(entryName: entryName) }
-        if ids.count > maxEntries { throw .tooManyEntriesInBatchRequest(count: ids.count) }
-        var seen = Set<String>()
-        for id in ids {
-            guard MessageRules.isValidBatchEntryId(id) else { throw .invalidBatchEntryId() }
-            // Valid ids are ASCII, so String equality is byte equality here.
-            guard seen.insert(id).inserted else {
-                throw .batchEntryIdsNotDistinct(id: id)
-            }
-        }
-    }
-}
-
-/// How message attributes are stored: JSON of `MessageAttributes`, with one shared encoder and
-/// decoder (fixed options, safe to share) rather than a new one per message.
-enum StoredAttributes {
-    static let encoder = JSONEncoder()
-    static let decoder = JSONDecoder()
-}

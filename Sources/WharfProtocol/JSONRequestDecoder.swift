@@ -8,7 +8,7 @@ enum JSONRequestDecoder {
     static let sharedDecoder = JSONDecoder()
 
     static func decode<R: SQSRequest>(_ type: R.Type, from body: [UInt8]) throws(SQSError) -> R {
-        if let request = JSONFastPath.decode(type, from: body) { return request }
+        if let request = JSONFastRequests.decode(type, from: body) { return request }
         // SDKs send `{}` for parameterless operations, but an empty body means the same thing.
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do {
