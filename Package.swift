@@ -153,6 +153,11 @@ let package = Package(
                                                              "SQSDigest", .product(name: "Logging", package: "swift-log"),
                                                              .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        // What only the embedded store has: its file, pragmas, migrations and group commit.
+        .testTarget(name: "WharfSQLiteTests",
+                    dependencies: ["WharfSQLite", "WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
+        .testTarget(name: "SQSDigestTests", dependencies: ["SQSDigest", "SQSModel"], swiftSettings: strict),
         // Live-server and socket helpers shared by the client and consumer tests.
         .target(name: "WharfTestSupport", dependencies: ["WharfClient"], path: "Tests/WharfTestSupport",
                 swiftSettings: strict),

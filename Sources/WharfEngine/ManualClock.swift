@@ -37,6 +37,11 @@ public final class ManualClock: WharfClock {
     /// is parked before they move time).
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// When the tasks sleeping on this clock wake, earliest first. A sleeper leaves this list
+    /// only when `advance` reaches its deadline or its task is cancelled, so a test that finds
+    /// a long poll's deadline here knows — without waiting — that the poll is still parked.
+    public var sleeperDeadlines: [Int64] { state.withLock { $0.sleepers.values.map(\.deadline).sorted() } }
+
     public func sleep(untilMillis deadline: Int64) async throws {
         let id: Int = state.withLock { state in
             state.nextId += 1

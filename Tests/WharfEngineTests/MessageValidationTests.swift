@@ -82,7 +82,12 @@ import WharfEngine
     func validAttributeNames(_ name: String) async throws {
         let h = try await Harness()
         let url = try await h.createQueue("okname")
-        try await h.send(url, "b", attributes: [name: string("v")])
+        let attributes = [name: string("v")]
+        let sent = try await h.send(url, "b", attributes: attributes)
+        #expect(sent.MD5OfMessageAttributes == MessageDigest.md5(ofAttributes: attributes))
+        // Stored under its name exactly, and returned when asked for.
+        let received = try await h.receive(url, messageAttributes: [name])
+        #expect(received.first?.MessageAttributes == attributes)
     }
 
     @Test(arguments: ["Invalid", "string", "Strings", "Number.", "", "Binary" + String(repeating: "x", count: 251),

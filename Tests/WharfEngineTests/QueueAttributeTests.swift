@@ -90,11 +90,15 @@ import WharfEngine
 
     @Test func boundaryValuesAreAccepted() async throws {
         let h = try await Harness()
-        try await h.createQueue("lo", ["VisibilityTimeout": "0", "MessageRetentionPeriod": "60", "DelaySeconds": "0",
-                                       "MaximumMessageSize": "1024", "ReceiveMessageWaitTimeSeconds": "0"])
-        try await h.createQueue("hi", ["VisibilityTimeout": "43200", "MessageRetentionPeriod": "1209600",
-                                       "DelaySeconds": "900", "MaximumMessageSize": "1048576",
-                                       "ReceiveMessageWaitTimeSeconds": "20"])
+        let low = ["VisibilityTimeout": "0", "MessageRetentionPeriod": "60", "DelaySeconds": "0",
+                   "MaximumMessageSize": "1024", "ReceiveMessageWaitTimeSeconds": "0"]
+        let high = ["VisibilityTimeout": "43200", "MessageRetentionPeriod": "1209600", "DelaySeconds": "900",
+                    "MaximumMessageSize": "1048576", "ReceiveMessageWaitTimeSeconds": "20"]
+        for (name, attributes) in [("lo", low), ("hi", high)] {
+            let url = try await h.createQueue(name, attributes)
+            // Taken as given, not clamped or replaced by a default.
+            #expect(try await h.attributes(url, Array(attributes.keys)) == attributes)
+        }
     }
 
     @Test func unknownAttributeName() async throws {

@@ -177,10 +177,18 @@ import WharfEngine
         let h = try await Harness()
         let a = try await h.createQueue("pa")
         let b = try await h.createQueue("pb")
+        try await h.send(a, "in a")
+        try await h.send(b, "in b")
         _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: a), ctx)
-        _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: b), ctx)
-    }
         // A's purge, a moment ago, does not hold B's back...
+        _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: b), ctx)
+        #expect(try await h.counts(a) == (0, 0, 0))
+        #expect(try await h.counts(b) == (0, 0, 0))
+        // ...while A itself is still cooling down.
+        await expectSQSError("AWS.SimpleQueueService.PurgeQueueInProgress", status: 403) {
+            _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: a), ctx)
+        }
+    }
 
     @Test func queuesInTwoRegionsAreDistinct() async throws {
         let h = try await Harness()
