@@ -64,7 +64,8 @@ let package = Package(
                            .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         // SigV4: canonical request, signing and verification; one implementation for both sides.
@@ -152,12 +153,12 @@ let package = Package(
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",
                                                              "SQSDigest", .product(name: "Logging", package: "swift-log"),
                                                              .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         // What only the embedded store has: its file, pragmas, migrations and group commit.
         .testTarget(name: "WharfSQLiteTests",
                     dependencies: ["WharfSQLite", "WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "SQSDigestTests", dependencies: ["SQSDigest", "SQSModel"], swiftSettings: strict),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         // Live-server and socket helpers shared by the client and consumer tests.
         .target(name: "WharfTestSupport", dependencies: ["WharfClient"], path: "Tests/WharfTestSupport",
                 swiftSettings: strict),
@@ -172,6 +173,9 @@ let package = Package(
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfSQLite", "WharfEngine", "WharfProtocol", "SQSModel",
-            .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log")]),
     ]
 )
