@@ -56,7 +56,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The shared store for several stateless nodes: PostgreSQL through postgres-nio (slow to
-        // build: only this target, the executable and the store tests depend on it).
+        // build, docs/stack.md#build-times: only this target, the executable and the store tests
+        // depend on it).
         .target(
             name: "WharfPostgres",
             dependencies: ["WharfEngine",
@@ -64,7 +65,8 @@ let package = Package(
                            .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         // SigV4: canonical request, signing and verification; one implementation for both sides.
@@ -138,7 +140,7 @@ let package = Package(
         .target(name: "WharfConsumer", dependencies: ["SQSModel", "WharfExpression", "WharfClient",
                                                       .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
-        // `wharf queue|send|receive|redrive|listen`: the client side of the command line.
+        // `wharf queue|send|receive|redrive|listen|expr`: the client side of the command line.
         .target(
             name: "WharfCLI",
             dependencies: [
@@ -161,6 +163,11 @@ let package = Package(
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",
                                                              "SQSDigest", .product(name: "Logging", package: "swift-log"),
                                                              .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // What only the embedded store has: its file, pragmas, migrations and group commit.
+        .testTarget(name: "WharfSQLiteTests",
+                    dependencies: ["WharfSQLite", "WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
+        .testTarget(name: "SQSDigestTests", dependencies: ["SQSDigest", "SQSModel"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         // Live-server and socket helpers shared by the client and consumer tests.
         .target(name: "WharfTestSupport", dependencies: ["WharfClient"], path: "Tests/WharfTestSupport",
@@ -177,6 +184,9 @@ let package = Package(
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfSQLite", "WharfEngine", "WharfProtocol", "SQSModel",
-            .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -158,7 +158,7 @@ def test_presigned_url(secured):
     url = alice.create_queue(QueueName=unique_name())["QueueUrl"]
     alice.send_message(QueueUrl=url, MessageBody="presigned")
     presigned = alice.generate_presigned_url("receive_message", Params={"QueueUrl": url}, ExpiresIn=60)
-    # boto3 signs the modeled method, POST, with an empty body (sqs-api.md §8.2).
+    # boto3 signs the modeled method, POST, with an empty body (docs/sqs-behaviour.md#presigned-urls).
     r = requests.post(presigned, timeout=10)
     assert r.status_code == 200, r.text
     assert "<Body>presigned</Body>" in r.text

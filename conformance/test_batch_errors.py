@@ -1,4 +1,4 @@
-"""Request-level batch errors, the same for all three batch operations (§6.2)."""
+"""Request-level batch errors, the same for all three batch operations (docs/sqs-behaviour.md#batches)."""
 
 import pytest
 

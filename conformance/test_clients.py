@@ -1,4 +1,4 @@
-"""The two boto3 clients really speak the protocols they claim to (§1.2, §1.3)."""
+"""The two boto3 clients really speak the protocols they claim to (docs/sqs-behaviour.md#json-protocol, #query-protocol)."""
 
 from wharfutil import unique_name
 

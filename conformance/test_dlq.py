@@ -1,5 +1,5 @@
 """Dead-letter queues: RedrivePolicy, moving messages after maxReceiveCount, RedriveAllowPolicy,
-ListDeadLetterSourceQueues, and DLQ moves across a kill -9 (§3, §4.1, §6.5, §7.5)."""
+ListDeadLetterSourceQueues, and DLQ moves across a kill -9 (docs/sqs-behaviour.md#queue-attributes, #system-attributes, #numeric-parameters, #dead-letter-queues)."""
 
 import json
 import uuid
@@ -77,7 +77,7 @@ def test_max_receive_count_bounds_accepted(sqs, mrc):
 
 @pytest.mark.parametrize("mrc", [0, 1001, -1, "abc", 1.5])
 def test_max_receive_count_out_of_range(sqs, mrc):
-    """§6.5: maxReceiveCount 1..1000 → InvalidParameterValue ([U], chosen as in the spec)."""
+    """docs/sqs-behaviour.md#numeric-parameters: maxReceiveCount 1..1000 → InvalidParameterValue ([U]; the choice documented there)."""
     assert_refused(sqs, rp(arn_of(sqs, new_queue(sqs)), mrc))
 
 
@@ -111,7 +111,7 @@ def test_redrive_policy_malformed(sqs, policy):
 @pytest.mark.parametrize("src_fifo,dlq_fifo", [(True, False), (False, True)],
                          ids=["fifo-source-standard-dlq", "standard-source-fifo-dlq"])
 def test_redrive_queue_types_must_match(sqs, src_fifo, dlq_fifo):
-    """§3 [D]: DLQ type must match the source type. Choice: InvalidParameterValue."""
+    """docs/sqs-behaviour.md#dead-letter-queues [D]: DLQ type must match the source type. Choice: InvalidParameterValue."""
     assert_refused(sqs, rp(arn_of(sqs, new_queue(sqs, fifo=dlq_fifo)), 2), fifo=src_fifo)
 
 
@@ -131,7 +131,7 @@ def test_redrive_target_in_other_region_rejected(sqs, client_for, protocol):
 
 
 def test_redrive_policy_empty_string_removes_it(sqs):
-    """§3 [U]: Choice — setting RedrivePolicy to "" removes it (and the source is no longer
+    """docs/sqs-behaviour.md#queue-attributes [U]: Choice — setting RedrivePolicy to "" removes it (and the source is no longer
     listed by ListDeadLetterSourceQueues)."""
     src, dlq, _, _ = pair(sqs)
     sqs.set_queue_attributes(QueueUrl=src, Attributes={"RedrivePolicy": ""})
@@ -143,7 +143,7 @@ def test_redrive_policy_empty_string_removes_it(sqs):
 
 @pytest.mark.parametrize("mrc", [1, 3])
 def test_message_delivered_at_most_max_receive_count_times(sqs, mrc):
-    # §7.5 [A]: delivered N times; the (N+1)-th receive moves it instead of returning it.
+    # docs/sqs-behaviour.md#dead-letter-queues [A]: delivered N times; the (N+1)-th receive moves it instead of returning it.
     src, dlq, _, _ = pair(sqs, max_receive_count=mrc)
     mid = sqs.send_message(QueueUrl=src, MessageBody="poison")["MessageId"]
     for i in range(1, mrc + 1):
@@ -158,7 +158,7 @@ def test_message_delivered_at_most_max_receive_count_times(sqs, mrc):
 
 
 def test_moved_message_keeps_identity_and_gains_source_arn(sqs):
-    """§7.5 [A]: id, body, MD5s, attributes, AWSTraceHeader kept; DeadLetterQueueSourceArn added;
+    """docs/sqs-behaviour.md#dead-letter-queues [A]: id, body, MD5s, attributes, AWSTraceHeader kept; DeadLetterQueueSourceArn added;
     ApproximateReceiveCount keeps counting ("2" on the first DLQ receive after one source
     receive). Choice ([U]): SentTimestamp is unchanged by the move."""
     src, dlq, src_arn, _ = pair(sqs, max_receive_count=1)
@@ -257,7 +257,7 @@ def test_redrive_allow_policy_roundtrip(sqs):
 
 
 def test_redrive_allow_deny_all(sqs):
-    """§7.5 [D]: RedriveAllowPolicy on the DLQ governs which sources may target it.
+    """docs/sqs-behaviour.md#dead-letter-queues [D]: RedriveAllowPolicy on the DLQ governs which sources may target it.
     Choice: a forbidden source gets InvalidParameterValue (RedrivePolicy invalid)."""
     dlq = new_queue(sqs, RedriveAllowPolicy=allow("denyAll"))
     dlq_arn = arn_of(sqs, dlq)
@@ -285,7 +285,7 @@ def test_redrive_allow_all_and_absent_policy_allow(sqs):
 
 
 def test_redrive_allow_policy_ten_source_arns_ok_eleven_rejected(sqs):
-    """§3 [D]: at most 10 sourceQueueArns. Choice: InvalidParameterValue."""
+    """docs/sqs-behaviour.md#queue-attributes [D]: at most 10 sourceQueueArns. Choice: InvalidParameterValue."""
     dlq = new_queue(sqs)
     base = arn_of(sqs, dlq).rsplit(":", 1)[0]
     ten = [f"{base}:src-{uuid.uuid4().hex[:8]}" for _ in range(10)]
@@ -306,7 +306,7 @@ def test_redrive_allow_policy_ten_source_arns_ok_eleven_rejected(sqs):
     allow("denyAll", ["arn:aws:sqs:us-east-1:000000000000:x"]), "not json", "{}",
 ], ids=["unknown-permission", "allowAll-with-arns", "denyAll-with-arns", "not-json", "empty"])
 def test_redrive_allow_policy_invalid(sqs, policy):
-    """§3 [D]: sourceQueueArns only with byQueue. Choice: InvalidParameterValue for every
+    """docs/sqs-behaviour.md#queue-attributes [D]: sourceQueueArns only with byQueue. Choice: InvalidParameterValue for every
     malformed RedriveAllowPolicy."""
     dlq = new_queue(sqs)
     with expect_error("InvalidParameterValue", 400):
@@ -360,7 +360,7 @@ def test_list_dead_letter_source_queues_empty(sqs, queue):
 
 @pytest.mark.parametrize("max_results", [0, 1001])
 def test_list_dead_letter_source_queues_max_results_bounds(sqs, queue, max_results):
-    """§6.5: MaxResults 1..1000 ([U] code). Choice: InvalidParameterValue, as for ListQueues."""
+    """docs/sqs-behaviour.md#numeric-parameters: MaxResults 1..1000 ([U] code). Choice: InvalidParameterValue, as for ListQueues."""
     with expect_error("InvalidParameterValue", 400):
         sqs.list_dead_letter_source_queues(QueueUrl=queue, MaxResults=max_results)
 

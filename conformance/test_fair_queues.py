@@ -1,4 +1,4 @@
-"""Fair queues: MessageGroupId on standard queues (§4.1, §6.6; issue 3 item 2)."""
+"""Fair queues: MessageGroupId on standard queues (docs/sqs-behaviour.md#fair-queues, #fifo-identifiers; issue 3 item 2)."""
 
 import pytest
 
@@ -20,7 +20,7 @@ def send_many(sqs, url, group, prefix, n):
 def test_group_id_on_standard_queue_accepted_and_returned(sqs, queue):
     r = sqs.send_message(QueueUrl=queue, MessageBody="single", MessageGroupId="tenant-1")
     assert r["MessageId"]
-    assert "SequenceNumber" not in r  # FIFO only (§7.3)
+    assert "SequenceNumber" not in r  # FIFO only (docs/sqs-behaviour.md#message-groups)
     b = sqs.send_message_batch(QueueUrl=queue, Entries=[
         {"Id": "a", "MessageBody": "batched", "MessageGroupId": "tenant-2"},
         {"Id": "b", "MessageBody": "no group"}])
@@ -53,7 +53,7 @@ def test_standard_queue_groups_are_not_locked(sqs, queue):
 @pytest.mark.parametrize("value", ["a" * 129, "has space", "ümlaut"],
                          ids=["129-chars", "space", "non-ascii"])
 def test_invalid_group_id_on_standard_queue(sqs, queue, value):
-    # §6.6 [A]: the group-id check also applies on standard queues.
+    # docs/sqs-behaviour.md#fifo-identifiers [A]: the group-id check also applies on standard queues.
     with expect_error("InvalidParameterValue", 400,
                       message=f"Value {value} for parameter MessageGroupId is invalid. Reason: "
                               "MessageGroupId can only include alphanumeric and punctuation "
@@ -63,7 +63,7 @@ def test_invalid_group_id_on_standard_queue(sqs, queue, value):
 
 
 def test_dedup_id_on_standard_queue_rejected(sqs, queue):
-    """§6.6 [U]: Choice — MessageDeduplicationId on a standard queue is rejected with
+    """docs/sqs-behaviour.md#fifo-identifiers [U]: Choice — MessageDeduplicationId on a standard queue is rejected with
     InvalidParameterValue ("... not valid for this queue type"), as LocalStack records."""
     with expect_error("InvalidParameterValue", 400):
         sqs.send_message(QueueUrl=queue, MessageBody="x", MessageGroupId="g",

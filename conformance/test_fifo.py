@@ -1,6 +1,6 @@
 """FIFO queues: queue type, MessageGroupId, deduplication, SequenceNumber, group locking,
 ReceiveRequestAttemptId, FIFO receipt-handle expiry, DeduplicationScope/FifoThroughputLimit
-(§3, §4.1, §6.2, §6.3, §6.5, §6.6, §7.1, §7.3, §7.4)."""
+(docs/sqs-behaviour.md#queue-attributes, #system-attributes, #batches, #queue-names, #numeric-parameters, #fifo-identifiers, #visibility, #message-groups, #receive-attempts)."""
 
 import hashlib
 import time
@@ -19,7 +19,7 @@ FIFO_TYPE_CHANGE = ("Invalid value for the parameter FifoQueue. Reason: Modifyin
 
 
 def id_error(param, value):
-    # §6.6 [A]
+    # docs/sqs-behaviour.md#fifo-identifiers [A]
     return (f"Value {value} for parameter {param} is invalid. Reason: {param} can only include "
             "alphanumeric and punctuation characters. 1 to 128 in length.")
 
@@ -87,12 +87,12 @@ def test_create_fifo_queue_defaults(sqs):
     assert a["DeduplicationScope"] == "queue"
     assert a["FifoThroughputLimit"] == "perQueue"
     assert a["QueueArn"].endswith(":" + name)
-    # the same request again is idempotent (§6.4)
+    # the same request again is idempotent (docs/sqs-behaviour.md#createqueue-idempotency)
     assert sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})["QueueUrl"] == url
 
 
 def test_fifo_attribute_without_fifo_suffix_rejected(sqs):
-    # §6.3 [A]: FifoQueue=true without the .fifo suffix → InvalidParameterValue.
+    # docs/sqs-behaviour.md#queue-names [A]: FifoQueue=true without the .fifo suffix → InvalidParameterValue.
     name = unique_name("nosuffix")
     with expect_error("InvalidParameterValue", 400):
         sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})
@@ -100,7 +100,7 @@ def test_fifo_attribute_without_fifo_suffix_rejected(sqs):
 
 
 def test_fifo_suffix_with_fifo_queue_false_rejected(sqs):
-    """§6.3 [A]: a .fifo name without FifoQueue=true → InvalidParameterValue.
+    """docs/sqs-behaviour.md#queue-names [A]: a .fifo name without FifoQueue=true → InvalidParameterValue.
 
     Choice: FifoQueue=false on a .fifo name is "a .fifo name without FifoQueue=true", so the same
     InvalidParameterValue (not InvalidAttributeName)."""
@@ -111,7 +111,7 @@ def test_fifo_suffix_with_fifo_queue_false_rejected(sqs):
 
 
 def test_standard_queue_with_fifo_queue_false_rejected(sqs):
-    # §3 [A]: on a standard queue even "false" is rejected.
+    # docs/sqs-behaviour.md#queue-attributes [A]: on a standard queue even "false" is rejected.
     name = unique_name("std")
     with expect_error("InvalidAttributeName", 400, message="Unknown Attribute FifoQueue."):
         sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "false"})
@@ -120,7 +120,7 @@ def test_standard_queue_with_fifo_queue_false_rejected(sqs):
 
 @pytest.mark.parametrize("value", ["true", "false"])
 def test_set_fifo_queue_on_fifo_queue_rejected(sqs, fifo, value):
-    """§3 [A]: SetQueueAttributes(FifoQueue) on a FIFO queue → InvalidAttributeValue.
+    """docs/sqs-behaviour.md#queue-attributes [A]: SetQueueAttributes(FifoQueue) on a FIFO queue → InvalidAttributeValue.
 
     Choice: the same error whether the value is "true" (no change) or "false"."""
     with expect_error("InvalidAttributeValue", 400, message=FIFO_TYPE_CHANGE):
@@ -130,7 +130,7 @@ def test_set_fifo_queue_on_fifo_queue_rejected(sqs, fifo, value):
 
 @pytest.mark.parametrize("value", ["true", "false"])
 def test_set_fifo_queue_on_standard_queue_rejected(sqs, queue, value):
-    """Choice: a standard queue does not know the attribute at all (as on CreateQueue, §3 [A])."""
+    """Choice: a standard queue does not know the attribute at all (as on CreateQueue, docs/sqs-behaviour.md#queue-attributes [A])."""
     with expect_error("InvalidAttributeName", 400, message="Unknown Attribute FifoQueue."):
         sqs.set_queue_attributes(QueueUrl=queue, Attributes={"FifoQueue": value})
     assert "FifoQueue" not in queue_attrs(sqs, queue, "All")
@@ -146,7 +146,7 @@ def test_set_fifo_queue_on_standard_queue_rejected(sqs, queue, value):
 ], ids=["ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"])
 @pytest.mark.parametrize("op", ["create", "set"])
 def test_fifo_only_attributes_on_standard_queue(sqs, queue, op, attr, value, code, message):
-    # §3 [A]
+    # docs/sqs-behaviour.md#queue-attributes [A]
     if op == "create":
         name = unique_name("std")
         with expect_error(code, 400, message=message):
@@ -158,7 +158,7 @@ def test_fifo_only_attributes_on_standard_queue(sqs, queue, op, attr, value, cod
 
 
 def test_fifo_queue_name_length_includes_suffix(sqs):
-    # §6.3 [D]: the .fifo suffix counts toward the 80 characters.
+    # docs/sqs-behaviour.md#queue-names [D]: the .fifo suffix counts toward the 80 characters.
     stem = uuid.uuid4().hex + "a" * 80
     ok = stem[:75] + ".fifo"
     url = sqs.create_queue(QueueName=ok, Attributes={"FifoQueue": "true"})["QueueUrl"]
@@ -193,7 +193,7 @@ def test_dedup_scope_and_throughput_limit_valid_values(sqs):
     ("ContentBasedDeduplication", "maybe"),
 ])
 def test_fifo_attribute_invalid_values(sqs, fifo, attr, value):
-    """Choice: an out-of-domain enum/bool value is InvalidAttributeValue (§3 general rule)."""
+    """Choice: an out-of-domain enum/bool value is InvalidAttributeValue (docs/sqs-behaviour.md#queue-attributes general rule)."""
     name = fifo_name()
     with expect_error("InvalidAttributeValue", 400):
         sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", attr: value})
@@ -205,7 +205,7 @@ def test_fifo_attribute_invalid_values(sqs, fifo, attr, value):
 
 
 def test_per_message_group_id_requires_message_group_scope(sqs, fifo):
-    """§3 [D]: FifoThroughputLimit=perMessageGroupId requires DeduplicationScope=messageGroup.
+    """docs/sqs-behaviour.md#queue-attributes [D]: FifoThroughputLimit=perMessageGroupId requires DeduplicationScope=messageGroup.
 
     Choice: violations are InvalidAttributeValue, on CreateQueue and SetQueueAttributes, checked
     against the queue's resulting configuration (setting both together is fine)."""
@@ -295,7 +295,7 @@ def test_fifo_ids_invalid(sqs, fifo, param, value):
 
 @pytest.mark.parametrize("param", ["MessageGroupId", "MessageDeduplicationId"])
 def test_fifo_ids_empty_rejected(sqs, cbd_fifo, param):
-    # §6.6 [A]: empty is invalid (message text for the empty value not asserted).
+    # docs/sqs-behaviour.md#fifo-identifiers [A]: empty is invalid (message text for the empty value not asserted).
     kw = {"group": "g", "dedup": None}
     kw["group" if param == "MessageGroupId" else "dedup"] = ""
     with expect_error("InvalidParameterValue", 400):
@@ -306,9 +306,9 @@ def test_fifo_ids_empty_rejected(sqs, cbd_fifo, param):
 # ------------------------------------------------------------------------------- deduplication
 
 def test_duplicate_send_returns_success_and_is_not_enqueued(sqs, fifo):
-    """§6.6: a duplicate send returns 200 and is not enqueued.
+    """docs/sqs-behaviour.md#deduplication: a duplicate send returns 200 and is not enqueued.
 
-    Choice ([U] in the spec): the duplicate's response carries the original MessageId and the
+    Choice ([U] there): the duplicate's response carries the original MessageId and the
     original SequenceNumber."""
     r1 = send(sqs, fifo, "first", dedup="d1")
     r2 = send(sqs, fifo, "second body, same id", dedup="d1")
@@ -327,7 +327,7 @@ def test_dedup_holds_while_in_flight(sqs, fifo):
 
 
 def test_dedup_holds_after_receive_and_delete(sqs, fifo):
-    # §6.6 [D][A]: the window holds even after the first copy was received and deleted.
+    # docs/sqs-behaviour.md#deduplication [D][A]: the window holds even after the first copy was received and deleted.
     r1 = send(sqs, fifo, "once", dedup="gone")
     got = recv(sqs, fifo)
     assert bodies(got) == ["once"]
@@ -345,7 +345,7 @@ def test_content_based_deduplication(sqs, cbd_fifo):
     r1 = send(sqs, cbd_fifo, "same body", dedup=None)
     r2 = send(sqs, cbd_fifo, "same body", dedup=None,
               MessageAttributes={"a": {"DataType": "String", "StringValue": "differs"}})
-    assert r2["MessageId"] == r1["MessageId"]  # attributes are not part of the hash (§6.6)
+    assert r2["MessageId"] == r1["MessageId"]  # attributes are not part of the hash (docs/sqs-behaviour.md#deduplication)
     send(sqs, cbd_fifo, "other body", dedup=None)
     # an explicit id overrides the content hash
     send(sqs, cbd_fifo, "same body", dedup="explicit-1")
@@ -431,7 +431,7 @@ def test_strict_order_within_each_group(sqs, fifo):
 
 
 def test_one_receive_can_return_several_messages_of_a_group_in_order(sqs, fifo):
-    # §7.3 [A]: g1-m1, g1-m2 with MaxNumberOfMessages=2; a receive drains a group first.
+    # docs/sqs-behaviour.md#message-groups [A]: g1-m1, g1-m2 with MaxNumberOfMessages=2; a receive drains a group first.
     send(sqs, fifo, "g1-m1", group="g1")
     send(sqs, fifo, "g2-m1", group="g2")
     send(sqs, fifo, "g1-m2", group="g1")
@@ -470,7 +470,7 @@ def test_group_unlocks_after_visibility_expiry(sqs, fifo):
 
 
 def test_visibility_zero_unlocks_group_only_visible_ones_returned(sqs, fifo):
-    # §7.3 [A]: the group is receivable again even though a2 is still in flight.
+    # docs/sqs-behaviour.md#message-groups [A]: the group is receivable again even though a2 is still in flight.
     send(sqs, fifo, "a1")
     send(sqs, fifo, "a2")
     got = recv(sqs, fifo, n=2, VisibilityTimeout=30)
@@ -483,7 +483,7 @@ def test_visibility_zero_unlocks_group_only_visible_ones_returned(sqs, fifo):
 # ------------------------------------------------------------------------------- receipt handles
 
 def test_expired_receipt_handle_cannot_delete(sqs, fifo):
-    # §7.1 [A]: FIFO handles expire with their visibility timeout.
+    # docs/sqs-behaviour.md#visibility [A]: FIFO handles expire with their visibility timeout.
     send(sqs, fifo, "x")
     h = recv(sqs, fifo, VisibilityTimeout=1)[0]["ReceiptHandle"]
     time.sleep(1.5)
@@ -496,7 +496,7 @@ def test_expired_receipt_handle_cannot_delete(sqs, fifo):
 
 
 def test_extended_receipt_handle_can_delete(sqs, fifo):
-    # §7.1 [A]: extended via ChangeMessageVisibility before expiry → delete works.
+    # docs/sqs-behaviour.md#visibility [A]: extended via ChangeMessageVisibility before expiry → delete works.
     send(sqs, fifo, "x")
     h = recv(sqs, fifo, VisibilityTimeout=1)[0]["ReceiptHandle"]
     sqs.change_message_visibility(QueueUrl=fifo, ReceiptHandle=h, VisibilityTimeout=20)
@@ -508,7 +508,7 @@ def test_extended_receipt_handle_can_delete(sqs, fifo):
 # ------------------------------------------------------------------------------- ReceiveRequestAttemptId
 
 def test_receive_request_attempt_id_retry_returns_same_messages(sqs, fifo):
-    # §7.4 [D]: same messages and the same receipt handles on a retry.
+    # docs/sqs-behaviour.md#receive-attempts [D]: same messages and the same receipt handles on a retry.
     for i in range(3):
         send(sqs, fifo, f"m{i}")
     r1 = recv(sqs, fifo, n=2, VisibilityTimeout=30, ReceiveRequestAttemptId="attempt-1")
@@ -525,7 +525,7 @@ def test_receive_request_attempt_id_retry_returns_same_messages(sqs, fifo):
 @pytest.mark.parametrize("value", ["a" * 129, "has space", "ümlaut"],
                          ids=["129-chars", "space", "non-ascii"])
 def test_receive_request_attempt_id_invalid(sqs, fifo, value):
-    """§7.4/§6.6: 1..128 chars of the dedup-id charset.
+    """docs/sqs-behaviour.md#receive-attempts, #fifo-identifiers: 1..128 chars of the dedup-id charset.
     Choice: InvalidParameterValue (as for MessageDeduplicationId)."""
     with expect_error("InvalidParameterValue", 400):
         recv(sqs, fifo, ReceiveRequestAttemptId=value)
@@ -562,7 +562,7 @@ def test_fifo_system_attributes(sqs, fifo):
                                              ("MessageDeduplicationId", NEED_DEDUP)],
                          ids=["group-id", "dedup-id"])
 def test_batch_missing_id_is_request_level(sqs, fifo, missing, message):
-    # §6.2 [A]: one entry without the id fails the whole request, and nothing is sent.
+    # docs/sqs-behaviour.md#batches [A]: one entry without the id fails the whole request, and nothing is sent.
     incomplete = {"Id": "incomplete", "MessageBody": "b", "MessageGroupId": "g", "MessageDeduplicationId": "2"}
     del incomplete[missing]
     with expect_error("InvalidParameterValue", 400, message=message):

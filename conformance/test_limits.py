@@ -1,4 +1,4 @@
-"""Limits of §6 not covered elsewhere: the in-flight limit (OverLimit), KMS reuse period,
+"""Limits of docs/sqs-behaviour.md#limits not covered elsewhere: the in-flight limit (OverLimit), KMS reuse period,
 the 12-hour visibility total, InvalidAddress, id/handle lengths, tag limits, Number precision.
 
 Covered by other files (not repeated here): body size/characters, batch limits, queue names,
@@ -57,7 +57,7 @@ def send_n(c, url, n, fifo=False):
 
 
 def test_inflight_limit_standard_short_poll_is_overlimit(limited):
-    # §6.7 [D]: standard queue, short poll → OverLimit (403, §1.2.4).
+    # docs/sqs-behaviour.md#quotas [D]: standard queue, short poll → OverLimit (403, #error-codes).
     url = limited.create_queue(QueueName=unique_name("inflight"))["QueueUrl"]
     send_n(limited, url, 8)
     held = fill_inflight(limited, url)
@@ -82,7 +82,7 @@ def test_inflight_limit_standard_short_poll_is_overlimit(limited):
 
 
 def test_inflight_limit_standard_long_poll_returns_empty(limited):
-    # §6.7 [D]: a long poll returns an empty result instead of OverLimit.
+    # docs/sqs-behaviour.md#quotas [D]: a long poll returns an empty result instead of OverLimit.
     url = limited.create_queue(QueueName=unique_name("inflight"))["QueueUrl"]
     send_n(limited, url, 7)
     fill_inflight(limited, url)
@@ -112,7 +112,7 @@ def test_inflight_limit_never_exceeded(limited):
 
 
 def test_inflight_limit_fifo_returns_empty_without_error(limited):
-    # §6.7 [D]: FIFO — no error, receives just come back empty.
+    # docs/sqs-behaviour.md#quotas [D]: FIFO — no error, receives just come back empty.
     url = limited.create_queue(QueueName=unique_name("inflight") + ".fifo",
                                Attributes={"FifoQueue": "true"})["QueueUrl"]
     send_n(limited, url, 8, fifo=True)
@@ -156,7 +156,7 @@ def test_default_inflight_limit_is_not_tiny(sqs, queue):
 
 @pytest.mark.parametrize("value", ["59", "86401", "0", "abc"])
 def test_kms_data_key_reuse_period_out_of_range(sqs, value):
-    """§6.5: 60..86400 ([U] code). Choice: InvalidAttributeValue like the other attributes."""
+    """docs/sqs-behaviour.md#numeric-parameters: 60..86400 ([U] code). Choice: InvalidAttributeValue like the other attributes."""
     name = unique_name("kms")
     with expect_error("InvalidAttributeValue", 400):
         sqs.create_queue(QueueName=name, Attributes={
@@ -167,7 +167,7 @@ def test_kms_data_key_reuse_period_out_of_range(sqs, value):
 
 @pytest.mark.parametrize("value", ["60", "86400"])
 def test_kms_data_key_reuse_period_bounds_accepted(sqs, value):
-    # §3 [A]: returned only when KMS SSE is on, hence the KmsMasterKeyId.
+    # docs/sqs-behaviour.md#queue-attributes [A]: returned only when KMS SSE is on, hence the KmsMasterKeyId.
     url = sqs.create_queue(QueueName=unique_name("kms"), Attributes={
         "KmsMasterKeyId": "alias/aws/sqs", "KmsDataKeyReusePeriodSeconds": value})["QueueUrl"]
     assert queue_attrs(sqs, url, "KmsDataKeyReusePeriodSeconds") == {
@@ -175,7 +175,7 @@ def test_kms_data_key_reuse_period_bounds_accepted(sqs, value):
 
 
 def test_visibility_total_cannot_exceed_12_hours_from_receive(sqs, queue):
-    """§7.1 [D]: the total since the receive cannot exceed 12 h; larger values are rejected, not
+    """docs/sqs-behaviour.md#visibility [D]: the total since the receive cannot exceed 12 h; larger values are rejected, not
     clamped. Choice: InvalidParameterValue."""
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     h = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=30)["Messages"][0]["ReceiptHandle"]
@@ -192,7 +192,7 @@ def test_visibility_total_cannot_exceed_12_hours_from_receive(sqs, queue):
 
 @pytest.mark.parametrize("op", ["send_message", "get_queue_attributes"])
 def test_unparseable_queue_url_is_invalid_address(sqs, op):
-    # §6.3 / §1.2.4 [I]
+    # docs/sqs-behaviour.md#queue-names, #error-codes [I]
     call = {
         "send_message": lambda: sqs.send_message(QueueUrl="foobar", MessageBody="x"),
         "get_queue_attributes": lambda: sqs.get_queue_attributes(QueueUrl="foobar",
@@ -205,7 +205,7 @@ def test_unparseable_queue_url_is_invalid_address(sqs, op):
 
 @pytest.mark.parametrize("fifo", [False, True], ids=["standard", "fifo"])
 def test_message_id_and_receipt_handle_lengths(sqs, fifo):
-    # §6.7 [D]: message id ≤ 100 chars, receipt handle ≤ 1,024 chars.
+    # docs/sqs-behaviour.md#quotas [D]: message id ≤ 100 chars, receipt handle ≤ 1,024 chars.
     name = unique_name("len") + (".fifo" if fifo else "")
     attrs = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
     url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
@@ -224,7 +224,7 @@ def test_message_id_and_receipt_handle_lengths(sqs, fifo):
     {"k" * 128: "v"}, {"ü" * 128: "v"}, {"key": "v" * 256}, {"key": "é" * 256}, {"key": ""},
 ], ids=["key-128", "key-128-unicode", "value-256", "value-256-unicode", "value-empty"])
 def test_tag_limits_accepted(sqs, queue, tags):
-    # §6.7 [D]: key 1..128, value 0..256 Unicode characters (not bytes).
+    # docs/sqs-behaviour.md#quotas [D]: key 1..128, value 0..256 Unicode characters (not bytes).
     sqs.tag_queue(QueueUrl=queue, Tags=tags)
     assert sqs.list_queue_tags(QueueUrl=queue)["Tags"] == tags
 
@@ -233,7 +233,7 @@ def test_tag_limits_accepted(sqs, queue, tags):
     {"k" * 129: "v"}, {"key": "v" * 257}, {"": "v"}, {"aws:reserved": "v"},
 ], ids=["key-129", "value-257", "key-empty", "aws-prefix"])
 def test_tag_limits_rejected(sqs, queue, tags):
-    """§6.7 [D]. Choice: InvalidParameterValue, on TagQueue and on CreateQueue (nothing created,
+    """docs/sqs-behaviour.md#quotas [D]. Choice: InvalidParameterValue, on TagQueue and on CreateQueue (nothing created,
     nothing tagged)."""
     with expect_error("InvalidParameterValue", 400):
         sqs.tag_queue(QueueUrl=queue, Tags={"ok": "1", **tags})
@@ -251,7 +251,7 @@ def test_tag_limits_rejected(sqs, queue, tags):
     "1" * 38, "-" + "9" * 38, "0." + "1" * 38, "000" + "1" * 38 + ".000", "9" + "0" * 125,
 ], ids=["38-digits", "negative-38", "fraction-38", "zero-padded", "9e125"])
 def test_number_attribute_within_precision_and_range(sqs, queue, value):
-    """§4.2 [D]: up to 38 significant digits, magnitude up to 10^126; leading zeroes and
+    """docs/sqs-behaviour.md#message-attributes [D]: up to 38 significant digits, magnitude up to 10^126; leading zeroes and
     trailing fractional zeroes do not count. The value is kept verbatim."""
     attrs = {"n": {"DataType": "Number", "StringValue": value}}
     sqs.send_message(QueueUrl=queue, MessageBody="x", MessageAttributes=attrs)
@@ -262,7 +262,7 @@ def test_number_attribute_within_precision_and_range(sqs, queue, value):
 @pytest.mark.parametrize("value", ["1" * 39, "1." + "1" * 38, "1" + "0" * 127],
                          ids=["39-digits", "39-with-fraction", "1e127"])
 def test_number_attribute_beyond_precision_or_range(sqs, queue, value):
-    """§4.2 [D]. Choice: InvalidParameterValue."""
+    """docs/sqs-behaviour.md#message-attributes [D]. Choice: InvalidParameterValue."""
     with expect_error("InvalidParameterValue", 400):
         sqs.send_message(QueueUrl=queue, MessageBody="x", MessageAttributes={
             "n": {"DataType": "Number", "StringValue": value}})

@@ -1,4 +1,4 @@
-"""Long polling is event-driven (§7.2): a waiting receive returns as soon as a message becomes
+"""Long polling is event-driven (docs/sqs-behaviour.md#long-polling): a waiting receive returns as soon as a message becomes
 visible (send, delay expiry, visibility expiry), and an empty wait lasts the whole wait time."""
 
 import threading

@@ -1,5 +1,5 @@
 """Message move tasks (DLQ redrive): StartMessageMoveTask, ListMessageMoveTasks,
-CancelMessageMoveTask, exactly-once moves and restarts (§2, §6.5, §7.6)."""
+CancelMessageMoveTask, exactly-once moves and restarts (docs/sqs-behaviour.md#operations, #numeric-parameters, #message-move-tasks)."""
 
 import time
 from collections import Counter
@@ -85,13 +85,13 @@ def cancel_quietly(sqs, handle):
 # ------------------------------------------------------------------------------- StartMessageMoveTask errors
 
 def test_start_on_queue_that_is_not_a_dlq(sqs, queue):
-    # §7.6 [A]
+    # docs/sqs-behaviour.md#message-move-tasks [A]
     with expect_error("InvalidParameterValue", 400, message=NOT_A_DLQ):
         sqs.start_message_move_task(SourceArn=arn_of(sqs, queue))
 
 
 def test_start_on_nonexistent_source(sqs, queue):
-    # §1.2.4 [A]
+    # docs/sqs-behaviour.md#error-codes [A]
     missing = arn_of(sqs, queue).rsplit(":", 1)[0] + ":" + unique_name("missing")
     with expect_error("ResourceNotFoundException", 404, message=NO_SOURCE):
         sqs.start_message_move_task(SourceArn=missing)
@@ -108,7 +108,7 @@ def test_start_with_nonexistent_destination(sqs):
 
 @pytest.mark.parametrize("rate", [0, 501, -1])
 def test_max_rate_out_of_range(sqs, rate):
-    """§6.5: MaxNumberOfMessagesPerSecond 1..500 ([U] code). Choice: InvalidParameterValue."""
+    """docs/sqs-behaviour.md#numeric-parameters: MaxNumberOfMessagesPerSecond 1..500 ([U] code). Choice: InvalidParameterValue."""
     dlq, dlq_arn, _, _ = setup_dlq(sqs, 1)
     with expect_error("InvalidParameterValue", 400):
         sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=rate)
@@ -135,7 +135,7 @@ def test_default_destination_is_each_messages_original_source(sqs):
     start(sqs, dlq_arn)
     t = wait_final(sqs, dlq_arn)
     assert t["Status"] == "COMPLETED"
-    assert "DestinationArn" not in t  # only when given (§7.6 [A])
+    assert "DestinationArn" not in t  # only when given (docs/sqs-behaviour.md#message-move-tasks [A])
     assert t["ApproximateNumberOfMessagesMoved"] == 6
     assert t["ApproximateNumberOfMessagesToMove"] == 6
     assert counts(sqs, dlq) == (0, 0, 0)
@@ -201,7 +201,7 @@ def test_list_completed_entry_fields(sqs):
     start(sqs, dlq_arn)
     t = wait_final(sqs, dlq_arn)
     assert t["Status"] == "COMPLETED"
-    assert "TaskHandle" not in t  # only for RUNNING (§7.6 [D][A])
+    assert "TaskHandle" not in t  # only for RUNNING (docs/sqs-behaviour.md#message-move-tasks [D][A])
     assert "MaxNumberOfMessagesPerSecond" not in t  # only when given
     assert "FailureReason" not in t
     assert t["ApproximateNumberOfMessagesMoved"] == 2
@@ -234,7 +234,7 @@ def test_list_most_recent_first_and_max_results(sqs):
 
 @pytest.mark.parametrize("max_results", [0, 11])
 def test_list_max_results_out_of_range(sqs, max_results):
-    """§2/§6.5: MaxResults 1..10 ([U] code). Choice: InvalidParameterValue."""
+    """docs/sqs-behaviour.md#operations, #numeric-parameters: MaxResults 1..10 ([U] code). Choice: InvalidParameterValue."""
     _, dlq_arn, _, _ = setup_dlq(sqs, 1)
     with expect_error("InvalidParameterValue", 400):
         sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=max_results)
@@ -288,7 +288,7 @@ def test_cancel_running_task(sqs):
 
 
 def test_cancel_finished_task_fails(sqs):
-    """§7.6 [D]: only RUNNING tasks can be cancelled. Choice: a finished task's handle →
+    """docs/sqs-behaviour.md#message-move-tasks [D]: only RUNNING tasks can be cancelled. Choice: a finished task's handle →
     404 ResourceNotFoundException (the operation's only modeled error)."""
     _, dlq_arn, _, _ = setup_dlq(sqs, 1)
     h = start(sqs, dlq_arn)
@@ -300,13 +300,13 @@ def test_cancel_finished_task_fails(sqs):
 
 @pytest.mark.parametrize("handle", ["garbage", "x" * 300], ids=["garbage", "long"])
 def test_cancel_malformed_handle(sqs, handle):
-    # §7.6 [A]
+    # docs/sqs-behaviour.md#message-move-tasks [A]
     with expect_error("InvalidParameterValue", 400, message=BAD_HANDLE):
         sqs.cancel_message_move_task(TaskHandle=handle)
 
 
 def test_destination_deleted_mid_run_fails_task(sqs):
-    # §7.6 [A]: FailureReason AWS.SimpleQueueService.NonExistentQueue.
+    # docs/sqs-behaviour.md#message-move-tasks [A]: FailureReason AWS.SimpleQueueService.NonExistentQueue.
     dlq, dlq_arn, _, _ = setup_dlq(sqs, 5)
     dest = new_queue(sqs)
     h = start(sqs, dlq_arn, DestinationArn=arn_of(sqs, dest), MaxNumberOfMessagesPerSecond=1)

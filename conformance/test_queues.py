@@ -1,5 +1,5 @@
 """Queue-level operations: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue,
-Get/SetQueueAttributes, tags, regions, foreign queue-URL hosts (§2, §3, §6.3, §6.4)."""
+Get/SetQueueAttributes, tags, regions, foreign queue-URL hosts (docs/sqs-behaviour.md#operations, #queue-attributes, #queue-names, #createqueue-idempotency)."""
 
 import time
 
@@ -77,7 +77,7 @@ def test_create_queue_idempotent_with_identical_attributes(sqs):
     u1 = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
     u2 = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
     assert u1 == u2
-    # Attributes omitted from the request are not compared (§6.4).
+    # Attributes omitted from the request are not compared (docs/sqs-behaviour.md#createqueue-idempotency).
     assert sqs.create_queue(QueueName=name)["QueueUrl"] == u1
     assert sqs.create_queue(QueueName=name, Attributes={"DelaySeconds": "2"})["QueueUrl"] == u1
     # A default value given explicitly equals the current value.
@@ -92,7 +92,7 @@ def test_create_queue_with_different_attribute_is_queue_already_exists(sqs):
                       message="A queue already exists with the same name and a different value "
                               "for attribute VisibilityTimeout"):
         sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "46"})
-    # The comparison is against current values (§6.4).
+    # The comparison is against current values (docs/sqs-behaviour.md#createqueue-idempotency).
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "46"})
     assert sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "46"})[
         "QueueUrl"] == url
@@ -111,7 +111,7 @@ def test_create_queue_differing_default_valued_attribute_conflicts(sqs):
     "a" * 81, "has space", "has.dot", "slash/name", "colon:name", "star*", "ümlaut", "tab\tname",
 ])
 def test_create_queue_invalid_name(sqs, name):
-    # §6.3: 1..80 of [A-Za-z0-9_-]; AWS answers InvalidParameterValue (message [U]).
+    # docs/sqs-behaviour.md#queue-names: 1..80 of [A-Za-z0-9_-]; AWS answers InvalidParameterValue (message [U]).
     with expect_error("InvalidParameterValue", 400):
         sqs.create_queue(QueueName=name)
 
@@ -126,7 +126,7 @@ def test_create_queue_empty_name_rejected(sqs):
 
 
 def test_create_queue_fifo_suffix_without_fifo_attribute_rejected(sqs):
-    # §6.3 [A]: a .fifo name without FifoQueue=true → InvalidParameterValue.
+    # docs/sqs-behaviour.md#queue-names [A]: a .fifo name without FifoQueue=true → InvalidParameterValue.
     with expect_error("InvalidParameterValue", 400):
         sqs.create_queue(QueueName=unique_name("std") + ".fifo")
 
@@ -271,7 +271,7 @@ def test_list_queues_paginator(sqs):
 
 @pytest.mark.parametrize("max_results", [0, 1001])
 def test_list_queues_max_results_out_of_range(sqs, max_results):
-    # §6.5: MaxResults 1..1000; error code [U] → InvalidParameterValue.
+    # docs/sqs-behaviour.md#numeric-parameters: MaxResults 1..1000; error code [U] → InvalidParameterValue.
     with expect_error("InvalidParameterValue", 400):
         sqs.list_queues(MaxResults=max_results)
 
@@ -349,7 +349,7 @@ def test_get_queue_attributes_each_name(sqs, queue, name):
 
 
 def test_get_queue_attributes_unset_optional_attribute_absent(sqs, queue):
-    # Policy / RedrivePolicy are returned only when set (§3).
+    # Policy / RedrivePolicy are returned only when set (docs/sqs-behaviour.md#queue-attributes).
     a = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy", "VisibilityTimeout"])
     assert a["Attributes"] == {"VisibilityTimeout": "30"}
 
@@ -440,7 +440,7 @@ def test_set_queue_attributes_unknown_name(sqs, queue):
 
 
 def test_set_queue_attributes_fifo_only_attribute_on_standard_queue(sqs, queue):
-    # §3 [A]: "Unknown Attribute ContentBasedDeduplication." on a standard queue.
+    # docs/sqs-behaviour.md#queue-attributes [A]: "Unknown Attribute ContentBasedDeduplication." on a standard queue.
     with expect_error("InvalidAttributeName", 400,
                       message="Unknown Attribute ContentBasedDeduplication."):
         sqs.set_queue_attributes(QueueUrl=queue,

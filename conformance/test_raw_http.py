@@ -1,4 +1,4 @@
-"""Raw HTTP: dispatching, envelopes, error shapes and escaping (§1.1–§1.4).
+"""Raw HTTP: dispatching, envelopes, error shapes and escaping (docs/sqs-behaviour.md#wire-protocols).
 
 Requests are SigV4-signed with botocore's signer (the server takes the region from the
 credential scope) but otherwise hand-built.
@@ -155,7 +155,7 @@ def test_json_attributes_are_strings(qurl, server):
 
 
 def test_json_posted_to_queue_url_path(qurl, server):
-    # PHP SDK style: JSON posted to the queue URL's path (§1.1 [A]).
+    # PHP SDK style: JSON posted to the queue URL's path (docs/sqs-behaviour.md#dispatch [A]).
     name, url = qurl
     r = json_call(server.endpoint, "SendMessage", {"QueueUrl": url, "MessageBody": "php"},
                   path=f"/{ACCOUNT}/{name}")
@@ -320,7 +320,7 @@ def test_query_create_queue_on_queue_url_is_invalid_action(qurl, server):
 
 
 def test_query_parameters_in_query_string_of_post(qurl, server):
-    # Parameters may arrive in the query string, the body, or both (§1.1).
+    # Parameters may arrive in the query string, the body, or both (docs/sqs-behaviour.md#dispatch).
     _, url = qurl
     from urllib.parse import urlencode
     qs = urlencode({"Action": "SendMessage", "Version": "2012-11-05"})
@@ -388,7 +388,7 @@ def test_query_batch_result_entries(qurl, server):
 
 
 def test_query_empty_batch_placeholder(qurl, server):
-    # botocore's Query serializer sends "Entries=" for an empty list (§1.3.2).
+    # botocore's Query serializer sends "Entries=" for an empty list (docs/sqs-behaviour.md#query-parameters).
     _, url = qurl
     r = query_call(server.endpoint, {"Action": "DeleteMessageBatch", "QueueUrl": url,
                                      "Entries": ""})

@@ -1,5 +1,5 @@
 """ReceiveMessage, DeleteMessage[Batch], ChangeMessageVisibility[Batch], PurgeQueue
-(§4, §5.4, §6.5, §7.1, §7.2)."""
+(docs/sqs-behaviour.md#messages, #digest-test-vectors, #numeric-parameters, #visibility, #long-polling)."""
 
 import time
 
@@ -174,7 +174,7 @@ def test_first_receive_timestamp_stable_and_count_increments(sqs, queue):
         "unknown", "case-sensitive", "illegal-aws", "illegal-dots"])
 def test_message_attribute_filters(sqs, queue, names, expected_keys, expected_md5):
     # Choice: `<p>.*` is a regex-like prefix filter on <p> (so `.*` is "all" and "C.*" selects
-    # City and Count, the §5.4 example). The alternative reading ("C." as the prefix) is
+    # City and Count, the docs/sqs-behaviour.md#attribute-selection example). The alternative reading ("C." as the prefix) is
     # unverified against real SQS.
     sqs.send_message(QueueUrl=queue, MessageBody="Hello from SQS", MessageAttributes=EXAMPLE_ATTRS)
     m = one(sqs, queue, MessageAttributeNames=names)
@@ -202,7 +202,7 @@ def test_prefix_filter_with_dotted_names(sqs, queue):
              "foobar": {"DataType": "String", "StringValue": "3"},
              "bar": {"DataType": "String", "StringValue": "4"}}
     sqs.send_message(QueueUrl=queue, MessageBody="x", MessageAttributes=attrs)
-    # `<prefix>.*` matches names starting with <prefix> (the reading of §5.4, where "C.*"
+    # `<prefix>.*` matches names starting with <prefix> (the reading of docs/sqs-behaviour.md#attribute-selection, where "C.*"
     # selects City and Count), so "foo.*" also selects "foobar" but never "bar".
     m = one(sqs, queue, MessageAttributeNames=["foo.*"])
     assert set(m["MessageAttributes"]) == {"foo.a", "foo.b", "foobar"}
@@ -279,7 +279,7 @@ def test_delete_message_garbage_handle(sqs, queue):
 
 
 def test_delete_with_old_handle_after_visibility_expired(sqs, queue):
-    # §7.1 [A] standard queues: an earlier handle still deletes the message.
+    # docs/sqs-behaviour.md#visibility [A] standard queues: an earlier handle still deletes the message.
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     old = one(sqs, queue, VisibilityTimeout=0)["ReceiptHandle"]
     one(sqs, queue, VisibilityTimeout=30)
@@ -385,7 +385,7 @@ def test_change_visibility_out_of_range(sqs, queue, vt):
 
 
 def test_change_visibility_long_timeout_ok(sqs, queue):
-    # 43000 s: within the 12 h total since the receive (§7.1; exactly 43200 after a receive a few
+    # 43000 s: within the 12 h total since the receive (docs/sqs-behaviour.md#visibility; exactly 43200 after a receive a few
     # ms ago may already exceed the total, so it is not asserted either way).
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     h = one(sqs, queue)["ReceiptHandle"]

@@ -1,4 +1,4 @@
-"""SendMessage and SendMessageBatch: MD5s, validation, limits, per-entry failures (§4, §5, §6)."""
+"""SendMessage and SendMessageBatch: MD5s, validation, limits, per-entry failures (docs/sqs-behaviour.md#messages, #md5-digests, #limits)."""
 
 import pytest
 
@@ -25,7 +25,7 @@ def B(v, t="Binary"):
     return {"DataType": t, "BinaryValue": v}
 
 
-# §5.5 vectors (expected values from real AWS or the npm reference package).
+# docs/sqs-behaviour.md#digest-test-vectors vectors (expected values from real AWS or the npm reference package).
 MD5_VECTORS = [
     ({"timestamp": S("1493147359900", "Number")}, "235c5c510d26fb653d073faed50ae77c"),
     ({"Foo": S("Bar")}, "ae7155c6026991b6d54b11589678bf9c"),
@@ -49,7 +49,7 @@ MD5_VECTORS = [
 
 
 def test_reference_md5_implementation_matches_vectors():
-    # Guards the suite's own helper (used to check values not in the spec).
+    # Guards the suite's own helper (used to check values not in docs/sqs-behaviour.md).
     for attrs, expected in MD5_VECTORS:
         assert md5_of_attributes(attrs) == expected
 
@@ -120,7 +120,7 @@ def test_send_md5_of_message_attributes_vectors(sqs, queue, attrs, expected):
 
 
 def test_send_full_example_md5s(sqs, queue):
-    # §1.4.1 example request/response.
+    # docs/sqs-behaviour.md#signed-examples example request/response.
     r = sqs.send_message(
         QueueUrl=queue, MessageBody="Hello from SQS", MessageAttributes=EXAMPLE_ATTRS,
         MessageSystemAttributes={"AWSTraceHeader": S(TRACE1)})
@@ -141,12 +141,12 @@ def test_send_md5_of_system_attributes_and_trace_header(sqs, queue, trace, expec
     m = sqs.receive_message(QueueUrl=queue, **sys_attr_kwargs(sqs, ["AWSTraceHeader"]))[
         "Messages"][0]
     assert m["Attributes"] == {"AWSTraceHeader": trace}
-    # System attributes never influence MD5OfMessageAttributes (§5.2).
+    # System attributes never influence MD5OfMessageAttributes (docs/sqs-behaviour.md#attribute-digest).
     assert "MD5OfMessageAttributes" not in m
 
 
 def test_trace_header_copied_from_x_amzn_trace_id(sqs, queue):
-    # §4.1 [A]: SQS copies the X-Amzn-Trace-Id HTTP header into AWSTraceHeader.
+    # docs/sqs-behaviour.md#system-attributes [A]: SQS copies the X-Amzn-Trace-Id HTTP header into AWSTraceHeader.
     def add_header(request, **kwargs):
         request.headers["X-Amzn-Trace-Id"] = TRACE1
 
@@ -166,7 +166,7 @@ def test_trace_header_data_type_must_be_string(sqs, queue):
 
 
 def test_unknown_system_attribute_for_sends_rejected(sqs, queue):
-    # Only AWSTraceHeader may be sent (§4.1); code [U] → InvalidParameterValue.
+    # Only AWSTraceHeader may be sent (docs/sqs-behaviour.md#system-attributes); code [U] → InvalidParameterValue.
     with expect_error("InvalidParameterValue", 400):
         sqs.send_message(QueueUrl=queue, MessageBody="x", MessageSystemAttributes={
             "SenderId": S("me")})
@@ -188,7 +188,7 @@ def test_send_invalid_characters(sqs, queue, bad):
 
 def test_send_body_of_max_size_on_small_queue(sqs, make_queue):
     url = make_queue(MaximumMessageSize=1024)
-    # inclusive limit (§6.1)
+    # inclusive limit (docs/sqs-behaviour.md#message-size)
     assert sqs.send_message(QueueUrl=url, MessageBody="a" * 1024)["MessageId"]
     with expect_error("InvalidParameterValue", 400,
                       message="One or more parameters are invalid. Reason: Message must be "

@@ -388,7 +388,7 @@ def expect_error(code: str, status: int = 400, message: str | None = None,
 
 
 def nonexistent_queue_message(client) -> str:
-    # §1.2.4: the JSON and Query messages differ on real SQS.
+    # docs/sqs-behaviour.md#error-codes: the JSON and Query messages differ on real SQS.
     if protocol_of(client) == "json":
         return "The specified queue does not exist."
     return "The specified queue does not exist for this wsdl version."
@@ -407,7 +407,7 @@ def is_uuid(s: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# MD5s (§5)
+# MD5s (docs/sqs-behaviour.md#md5-digests)
 # --------------------------------------------------------------------------------------------
 
 def md5_hex(s: str | bytes) -> str:
@@ -422,7 +422,7 @@ def _lv(h, b: bytes):
 
 
 def md5_of_attributes(attrs: dict) -> str:
-    """The reference algorithm of §5.4 (names sorted by UTF-8 bytes)."""
+    """The reference algorithm of docs/sqs-behaviour.md#digest-test-vectors (names sorted by UTF-8 bytes)."""
     h = hashlib.md5()
     for name in sorted(attrs, key=lambda n: n.encode("utf-8")):
         v = attrs[name]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every test Wharf has:
+#  0. the architecture check (scripts/check-architecture.py, see docs/architecture.md);
 #  1. the Swift unit tests (engine, codecs, stores; no sockets), the engine's on SQLite;
 #  2. the engine tests again, unchanged, against PostgreSQL (the store contract both keep);
 #  3. the FEEL conformance cases of the DMN TCK (through `wharf expr --jsonl`);
@@ -25,6 +26,8 @@ fi
 export PATH="$PATH:/usr/sbin"
 
 swift build --build-tests
+# Module boundaries, declared imports, docs/architecture.md and doc citations (plain Python).
+python3 scripts/check-architecture.py
 swift test --skip-build
 
 # One harness after the other: each opens its own schema and connections.

@@ -3,8 +3,8 @@ import Foundation
 import SQSModel
 
 
-/// The MD5 digests SQS returns, exactly as AWS computes them (sqs-api.md §5). SDKs for Java, Go
-/// and JavaScript verify them, so a single byte off breaks real clients.
+/// The MD5 digests SQS returns, exactly as AWS computes them (docs/sqs-behaviour.md#md5-digests).
+/// SDKs for Java, Go and JavaScript verify them, so a single byte off breaks real clients.
 public enum MessageDigest {
     /// `MD5OfMessageBody` / `MD5OfBody`: MD5 of the body's UTF-8 bytes as received.
     public static func md5(ofBody body: String) -> String {
@@ -24,7 +24,8 @@ public enum MessageDigest {
     public static func md5(ofAttributes attributes: MessageAttributes) -> String? {
         if attributes.isEmpty { return nil }
         var hasher = Insecure.MD5()
-        // Byte-wise ordering, as the Java SDK's String sort does for these names (§9).
+        // Byte-wise ordering, as the Java SDK's String sort does for these names
+        // (docs/sqs-behaviour.md#attribute-digest).
         let names = attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         for name in names {
             let value = attributes[name]!

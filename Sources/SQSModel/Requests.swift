@@ -7,7 +7,7 @@ public protocol SQSRequest: Codable, Sendable {
 }
 
 /// Requests addressed to one queue. `QueueUrl` is optional here because the Query protocol may
-/// carry the queue in the request path instead (sqs-api.md §1.1); the engine resolves it.
+/// carry the queue in the request path instead (docs/sqs-behaviour.md#dispatch); the engine resolves it.
 public protocol QueueScopedRequest: SQSRequest {
     var QueueUrl: String? { get }
 }

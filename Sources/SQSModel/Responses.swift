@@ -1,7 +1,7 @@
 import Foundation
 
 /// A response value. Optional members that are nil are omitted on the wire; the engine leaves
-/// empty lists and maps nil because real SQS omits them (sqs-api.md §1.2.2).
+/// empty lists and maps nil because real SQS omits them (docs/sqs-behaviour.md#json-protocol).
 public protocol SQSResponse: Codable, Sendable {}
 
 /// The output of operations that have no output shape (DeleteMessage, TagQueue, ...).

@@ -25,7 +25,7 @@ public enum SQSOperation: String, CaseIterable, Sendable {
     case untagQueue = "UntagQueue"
 
     /// Operations that take a `QueueUrl` and may therefore be sent to a queue URL's path.
-    /// The others, sent there, get `InvalidAction` (sqs-api.md §1.1).
+    /// The others, sent there, get `InvalidAction` (docs/sqs-behaviour.md#dispatch).
     public var isQueueScoped: Bool {
         switch self {
         case .createQueue, .getQueueUrl, .listQueues, .cancelMessageMoveTask,

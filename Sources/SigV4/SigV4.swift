@@ -1,8 +1,8 @@
 import Crypto
 
-/// The SigV4 algorithm (sqs-api.md §8.1): canonical request, string to sign, signing key and
-/// signature. Shared by the signer (clients) and the verifier (server), so both sides agree by
-/// construction.
+/// The SigV4 algorithm (docs/sqs-behaviour.md#canonical-request): canonical request, string to
+/// sign, signing key and signature. Shared by the signer (clients) and the verifier (server), so
+/// both sides agree by construction.
 public enum SigV4 {
     public static let algorithm = "AWS4-HMAC-SHA256"
     public static let emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

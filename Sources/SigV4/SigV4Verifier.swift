@@ -15,7 +15,7 @@ public struct VerifiedCaller: Sendable, Equatable {
     public var scope: SigV4.Scope
 }
 
-/// Why a request was refused. The server maps these to AWS's codes (sqs-api.md §8.3).
+/// Why a request was refused. The server maps these to AWS's codes (docs/sqs-behaviour.md#authentication-errors).
 public enum SigV4Failure: Error, Equatable, Sendable {
     case missingAuthentication
     case incompleteSignature(String)

@@ -3,7 +3,7 @@ import Foundation
 import NIOHTTP1
 import SQSModel
 
-/// AWS JSON 1.0 as SQS speaks it (sqs-api.md §1.2): request bodies are the model structs as
+/// AWS JSON 1.0 as SQS speaks it (docs/sqs-behaviour.md#json-protocol): request bodies are the model structs as
 /// JSON, responses the output structs, errors `__type` + `message` + `x-amzn-query-error`.
 enum AWSJSON {
     static let contentType = "application/x-amz-json-1.0"

@@ -1,7 +1,7 @@
 import SQSDigest
 import SQSModel
 
-/// Verification of the MD5s SQS returns for bodies and attributes (sqs-api.md §5), with the
+/// Verification of the MD5s SQS returns for bodies and attributes (docs/sqs-behaviour.md#md5-digests), with the
 /// same `MessageDigest` the server computes them with.
 public enum MessageChecksums {
     static func verify<Request: SQSRequest, Response: SQSResponse>(_ request: Request, _ response: Response) throws(SQSClientError) {

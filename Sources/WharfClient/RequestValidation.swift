@@ -1,7 +1,7 @@
 import SQSModel
 
 /// The limits SQS enforces that a client can check without the queue's settings
-/// (sqs-api.md §6), failing with the error SQS itself would answer, before any round trip.
+/// (docs/sqs-behaviour.md#limits), failing with the error SQS itself would answer, before any round trip.
 enum RequestValidation {
     static let maxPayload = 1_048_576
 

@@ -160,7 +160,7 @@ public final class SQSClient: Sendable {
     }
 
     /// The URL and headers of a signed request. Separate from `send` so the signature can be
-    /// checked against botocore's (sqs-api.md §8.1).
+    /// checked against botocore's (docs/sqs-behaviour.md#signed-examples).
     func signedRequest(_ operation: SQSOperation, body: [UInt8], url: URL, credentials: AWSCredentials,
                        epochSeconds: Int64) -> (url: String, headers: [(name: String, value: String)]) {
         let parts = URLComponents(url: url, resolvingAgainstBaseURL: false)

@@ -51,7 +51,7 @@ public struct SQSClientConfiguration: Sendable {
         for name in ["AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"] {
             if let value = environment[name], let url = URL(string: value), url.host != nil { return url }
         }
-        // China's partition has its own DNS suffix (sqs-api.md §6.3).
+        // China's partition has its own DNS suffix (docs/sqs-behaviour.md#queue-names).
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         return URL(string: "https://sqs.\(region).\(suffix)")!
     }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import WharfExpression
 
-/// How a `Consumer` polls a queue and what it does with each message (connectors.md §1–§2).
+/// How a `Consumer` polls a queue and what it does with each message (docs/consumer.md#configuration).
 public struct ConsumerConfiguration: Sendable {
     /// Queue name (resolved with GetQueueUrl) or queue URL. Checked at start: a missing queue
     /// fails `run()` with `ConsumerError.queueDoesNotExist`.
@@ -128,7 +128,7 @@ public struct Heartbeat: Sendable {
     public init(interval: Duration? = nil, extendTo: Int? = nil) { self.interval = interval; self.extendTo = extendTo }
 }
 
-/// What a failed message's visibility becomes (connectors.md §2.5).
+/// What a failed message's visibility becomes (docs/consumer.md#failure-policy).
 public enum FailurePolicy: Sendable, Equatable {
     /// Visibility 0: the message is available again at once.
     case releaseImmediately

@@ -6,7 +6,7 @@ import WharfExpression
 public struct ConsumerMessage: Sendable {
     /// The message as SQS returned it.
     public let message: Message
-    /// The message object of connectors.md §3 (what `--when` and `--map` see).
+    /// The message object of docs/consumer.md#message-object (what `--when` and `--map` see).
     public let object: FEELValue
     /// The result of the mapping (`resultExpression` / `resultVariable`), else `object`.
     public let output: FEELValue

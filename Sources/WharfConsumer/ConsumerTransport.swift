@@ -61,7 +61,7 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
         case .credentials: return TransportError(kind: .authentication, message: error.description)
         case .service(let sqsError, _):
             let code = sqsError.queryCode
-            if sqsError.shape == "QueueDoesNotExist" || sqsError.queryCode.hasSuffix("NonExistentQueue") {
+            if sqsError.code == .queueDoesNotExist || sqsError.queryCode.hasSuffix("NonExistentQueue") {
                 return TransportError(kind: .queueDoesNotExist, message: error.description, code: code)
             }
             if authenticationCodes.contains(sqsError.shape) || authenticationCodes.contains(sqsError.queryCode) {

@@ -2,7 +2,7 @@ import Foundation
 import SQSModel
 import WharfExpression
 
-/// Builds the message object of connectors.md §3.
+/// Builds the message object of docs/consumer.md#message-object.
 enum MessageObject {
     /// What the object shows: the selected attributes, and the SNS payload instead of its envelope.
     struct Options: Sendable {

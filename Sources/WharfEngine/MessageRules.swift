@@ -1,7 +1,8 @@
 import Foundation
 import SQSModel
 
-/// Validation of message bodies, attributes and identifiers (sqs-api.md §4.2, §6.1, §6.6).
+/// Validation of message bodies, attributes and identifiers (docs/sqs-behaviour.md#message-body,
+/// #message-attributes, #fifo-identifiers).
 enum MessageRules {
     static let maxAttributes = 10
     static let batchLimitBytes = 1_048_576
@@ -50,7 +51,7 @@ enum MessageRules {
         guard !name.isEmpty, name.utf8.count <= 256 else { throw invalid }
         for scalar in name.unicodeScalars {
             switch scalar.value {
-            // Latin-1 / Latin Extended-A letters are accepted by real SQS (§4.2).
+            // Latin-1 / Latin Extended-A letters are accepted by real SQS (docs/sqs-behaviour.md#message-attributes).
             case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2D, 0x2E, 0xC0...0x17F: continue
             default: throw invalid
             }
@@ -98,7 +99,7 @@ enum MessageRules {
     }
 
     /// A decimal number with at most 38 significant digits (leading/trailing zeroes don't count)
-    /// and a magnitude from 10^-128 to 10^126 (sqs-api.md §4.2).
+    /// and a magnitude from 10^-128 to 10^126 (docs/sqs-behaviour.md#message-attributes).
     static func isNumber(_ text: String) -> Bool {
         guard let match = text.wholeMatch(of: /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?/) else { return false }
         let mantissa = match.output.1

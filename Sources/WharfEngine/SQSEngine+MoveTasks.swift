@@ -1,7 +1,7 @@
 import Foundation
 import SQSModel
 
-// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (sqs-api.md §7.6), and the
+// StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks (docs/sqs-behaviour.md#message-move-tasks), and the
 // background runner that moves the messages.
 extension SQSEngine {
     /// Messages a task without MaxNumberOfMessagesPerSecond moves per transaction.
@@ -93,7 +93,7 @@ extension SQSEngine {
         guard let arn = QueueArn(text), let queue = try await freshQueue(arn.key) else { throw missing }
         do throws(SQSError) {
             try authorize(queue, ctx, operation)
-        } catch where error.shape == "QueueDoesNotExist" {
+        } catch where error.code == .queueDoesNotExist {
             throw missing
         }
         return queue

@@ -1,7 +1,7 @@
 import Foundation
 import SQSModel
 
-// AddPermission / RemovePermission: edit the queue's Policy as AWS does (sqs-api.md §3).
+// AddPermission / RemovePermission: edit the queue's Policy as AWS does (docs/sqs-behaviour.md#permissions).
 extension SQSEngine {
     static let maxActionsPerStatement = 7
     /// What AddPermission may grant; the batch variants come with their single-message action.

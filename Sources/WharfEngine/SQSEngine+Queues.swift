@@ -7,7 +7,7 @@ extension SQSEngine {
         let name = request.QueueName
         let requested = request.Attributes ?? [:]
         // The name and FifoQueue=true must agree; FifoQueue=false on a standard name is an
-        // unknown attribute, as AWS answers (sqs-api.md §3).
+        // unknown attribute, as AWS answers (docs/sqs-behaviour.md#attribute-validation).
         let fifoName = name.hasSuffix(".fifo")
         let fifoFlag = requested["FifoQueue"].flatMap(QueueAttributeRules.parseBool)
         let fifo = fifoName || fifoFlag == true
@@ -31,8 +31,9 @@ extension SQSEngine {
     }
 
     /// The existing queue if every attribute given equals its current value (CreateQueue is
-    /// idempotent, sqs-api.md §6.4), else a new one. The store decides races: when another node
-    /// creates the same queue first, its queue is compared like any existing one.
+    /// idempotent, docs/sqs-behaviour.md#createqueue-idempotency), else a new one. The store
+    /// decides races: when another node creates the same queue first, its queue is compared like
+    /// any existing one.
     private func createOrReuse(_ key: QueueKey, attributes: [String: String], given: [String: String],
                                tags: [String: String]) async throws(SQSError) -> StoredQueue {
         while true {
@@ -92,7 +93,7 @@ extension SQSEngine {
         let limit = request.MaxResults ?? 1000
         let page = names.prefix(limit)
         let urls = page.map { ctx.queueURL(QueueKey(account: ctx.accountId, region: ctx.region, name: $0)) }
-        // A NextToken only when the caller asked for pages and more remain (§2).
+        // A NextToken only when the caller asked for pages and more remain (docs/sqs-behaviour.md#pagination).
         let next = request.MaxResults != nil && names.count > limit
             ? Data(page.last!.utf8).base64EncodedString() : nil
         return ListQueuesResponse(QueueUrls: urls.isEmpty ? nil : urls, NextToken: next)
@@ -230,7 +231,7 @@ extension SQSEngine {
     static let maxUpdateAttempts = 50
 }
 
-/// Tag limits (sqs-api.md §6.7).
+/// Tag limits (docs/sqs-behaviour.md#quotas).
 enum TagRules {
     static let maxTags = 50
 
@@ -272,7 +273,7 @@ extension SQSEngine {
     }
 }
 
-// RedrivePolicy checks that need the other queues (sqs-api.md §3, §7.5).
+// RedrivePolicy checks that need the other queues (docs/sqs-behaviour.md#queue-attributes, #dead-letter-queues).
 extension SQSEngine {
     /// A RedrivePolicy may name only an existing queue of the same type, account and region
     /// whose RedriveAllowPolicy admits the source.

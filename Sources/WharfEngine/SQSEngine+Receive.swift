@@ -54,12 +54,12 @@ extension SQSEngine {
             let outcome: ReceiveOutcome
             do {
                 outcome = try await storage { try await store.receive(queueId: queue.id, claim) }
-            } catch where parked && error.shape == SQSError.queueDoesNotExist().shape {
+            } catch where parked && error.code == .queueDoesNotExist {
                 // Deleted (through another node) while this receive waited: it ends empty.
                 return ReceiveMessageResponse(Messages: [])
             }
             // At the in-flight limit a standard queue's short poll fails; long polls and FIFO
-            // queues just find nothing (sqs-api.md §6.7).
+            // queues just find nothing (docs/sqs-behaviour.md#quotas).
             if outcome.atInFlightLimit { queuesAtInFlightLimit.withLock { _ = $0.insert(queue.id) } }
             if outcome.atInFlightLimit && wait == 0 && !fifo {
                 throw .overLimit("The maximum number of in flight messages (\(limits.maxInFlightMessages)) has been reached for queue \(queue.key.name).")
@@ -155,7 +155,7 @@ extension SQSEngine {
         if queue.config.isFifo || wasAtLimit { wake(queue.id) }
     }
 
-    /// FIFO handles stop working when their receive is over; standard ones never do (§7.1).
+    /// FIFO handles stop working when their receive is over; standard ones never do (docs/sqs-behaviour.md#visibility).
     private func fifoCurrentAt(_ queue: StoredQueue) -> Int64? {
         queue.config.isFifo ? clock.nowMillis() : nil
     }
@@ -232,7 +232,8 @@ extension SQSEngine {
     }
 }
 
-/// Which attributes a receive returns, and the rendering of claimed messages (sqs-api.md §4).
+/// Which attributes a receive returns, and the rendering of claimed messages
+/// (docs/sqs-behaviour.md#system-attributes, #attribute-selection).
 struct ReceiveView {
     let systemNames: Set<String>
     let allSystem: Bool
@@ -289,7 +290,8 @@ struct ReceiveView {
     private func wants(_ name: String) -> Bool {
         attributeFilters.contains { filter in
             if filter == "All" || filter == "*" || filter == ".*" { return true }
-            // `C.*` matches City and Count (sqs-api.md §5.4): the prefix is what precedes `.*`.
+            // `C.*` matches City and Count: the prefix is what precedes `.*`
+            // (docs/sqs-behaviour.md#attribute-selection).
             if filter.hasSuffix(".*") { return name.hasPrefix(String(filter.dropLast(2))) }
             return filter == name
         }

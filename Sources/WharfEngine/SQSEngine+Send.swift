@@ -57,7 +57,7 @@ extension SQSEngine {
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
         let config = queue.config
         if config.isFifo {
-            // In a FIFO batch these fail the whole request (sqs-api.md §6.2).
+            // In a FIFO batch these fail the whole request (docs/sqs-behaviour.md#batches).
             if entries.contains(where: { $0.MessageGroupId == nil }) {
                 throw .invalidParameterValue("The request must contain the parameter MessageGroupId.")
             }
@@ -107,7 +107,8 @@ extension SQSEngine {
         let config = queue.config
         let body = entry.MessageBody
         if body.isEmpty { throw .missingParameter("MessageBody") }
-        // FIFO queues take only the queue's delay; an explicit 0 means "the queue's" (§6.5).
+        // FIFO queues take only the queue's delay; an explicit 0 means "the queue's"
+        // (docs/sqs-behaviour.md#numeric-parameters).
         if config.isFifo, let delay = entry.DelaySeconds, delay != 0 {
             throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
                                          reason: "The request include parameter that is not valid for this queue type.")
@@ -185,29 +186,4 @@ extension SQSEngine {
         return DeduplicationKey(scope: config.deduplicatesPerGroup ? groupId : "", id: id,
                                 expiresAtMillis: nowMillis + Self.deduplicationWindowMillis)
     }
-}
-
-/// Request-level checks shared by the three batch operations (sqs-api.md §6.2).
-enum BatchRules {
-    static let maxEntries = 10
-
-    static func validate(ids: [String], entryName: String) throws(SQSError) {
-        if ids.isEmpty { throw .emptyBatchRequest(entryName: entryName) }
-        if ids.count > maxEntries { throw .tooManyEntriesInBatchRequest(count: ids.count) }
-        var seen = Set<String>()
-        for id in ids {
-            guard MessageRules.isValidBatchEntryId(id) else { throw .invalidBatchEntryId() }
-            // Valid ids are ASCII, so String equality is byte equality here.
-            guard seen.insert(id).inserted else {
-                throw .batchEntryIdsNotDistinct(id: id)
-            }
-        }
-    }
-}
-
-/// How message attributes are stored: JSON of `MessageAttributes`, with one shared encoder and
-/// decoder (fixed options, safe to share) rather than a new one per message.
-enum StoredAttributes {
-    static let encoder = JSONEncoder()
-    static let decoder = JSONDecoder()
 }

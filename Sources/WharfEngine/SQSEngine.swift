@@ -165,7 +165,7 @@ public final class SQSEngine: Sendable {
                                                            secureTransport: ctx.secureTransport))
         }
         if decision == .deny {
-            throw SQSError(shape: "AccessDeniedException", queryCode: "AccessDenied", httpStatus: 403,
+            throw SQSError(code: .accessDeniedException, queryCode: "AccessDenied", httpStatus: 403,
                            message: "Access to the resource \(ctx.queueURL(queue.key)) is denied.", modeled: false)
         }
         if !isOwner && (decision != .allow || Self.ownerOnly.contains(operation)) {

@@ -1,4 +1,5 @@
-/// The JSON error body: `{"__type": "...", "message": "..."}` (lower-case `message`, §1.2.3).
+/// The JSON error body: `{"__type": "...", "message": "..."}`, with a lower-case `message`
+/// (docs/sqs-behaviour.md#json-errors).
 struct JSONErrorBody: Encodable {
     let type: String
     let message: String

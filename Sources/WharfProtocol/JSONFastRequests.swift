@@ -8,7 +8,7 @@ import SQSModel
 /// It is only a shortcut: for any body it does not accept (unknown or repeated members, nulls,
 /// numbers with fractions, malformed JSON...) it answers nil and the body goes through
 /// `JSONDecoder` as before, so every error a client sees is still worded in one place.
-public enum JSONFastPath {
+public enum JSONFastRequests {
     public static func decode<R: SQSRequest>(_ type: R.Type, from body: [UInt8]) -> R? {
         body.withUnsafeBufferPointer { buffer -> R? in
             var reader = JSONFastReader(buffer)

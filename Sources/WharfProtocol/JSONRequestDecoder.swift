@@ -2,13 +2,13 @@ import Foundation
 import SQSModel
 
 /// Decodes a JSON request body straight into the typed request and turns every
-/// `DecodingError` into the SQSError the JSON protocol answers with (sqs-api.md §1.2).
+/// `DecodingError` into the SQSError the JSON protocol answers with (docs/sqs-behaviour.md#json-protocol).
 enum JSONRequestDecoder {
     /// Shared: a decoder with fixed options is safe to use from many requests at once.
     static let sharedDecoder = JSONDecoder()
 
     static func decode<R: SQSRequest>(_ type: R.Type, from body: [UInt8]) throws(SQSError) -> R {
-        if let request = JSONFastPath.decode(type, from: body) { return request }
+        if let request = JSONFastRequests.decode(type, from: body) { return request }
         // SDKs send `{}` for parameterless operations, but an empty body means the same thing.
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do {

@@ -1,6 +1,6 @@
 import SQSModel
 
-/// How a Query parameter subtree maps onto a JSON member (sqs-api.md §1.3.2).
+/// How a Query parameter subtree maps onto a JSON member (docs/sqs-behaviour.md#query-parameters).
 /// Only collections and typed leaves need describing: unknown plain leaves pass through as
 /// scalars under their own name (scalars have the same name in both protocols).
 indirect enum QueryShape: Sendable {

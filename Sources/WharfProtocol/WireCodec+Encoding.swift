@@ -6,7 +6,7 @@ extension WireCodec {
     static let jsonContentType = "application/x-amz-json-1.0"
     static let xmlContentType = "text/xml"
 
-    /// A successful response: JSON per §1.2.2, or the XML envelope of §1.3.3.
+    /// A successful response: JSON or the XML envelope (docs/sqs-behaviour.md#json-protocol, #xml-responses).
     public static func encode<R: SQSResponse>(_ response: R, operation: SQSOperation,
                                               in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
         switch wireProtocol {
@@ -47,10 +47,10 @@ extension WireCodec {
         }
     }
 
-    /// An error: JSON per §1.2.3 or XML per §1.3.4, both with `x-amzn-query-error`.
-    /// The Query protocol words one error differently from JSON (sqs-api.md §1.2.4).
+    /// An error: JSON or XML, both with `x-amzn-query-error` (docs/sqs-behaviour.md#json-errors, #xml-errors).
+    /// The Query protocol words one error differently from JSON (docs/sqs-behaviour.md#error-codes).
     static func queryMessage(for error: SQSError) -> String {
-        error.shape == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.message
+        error.code == .queueDoesNotExist ? "The specified queue does not exist for this wsdl version." : error.message
     }
 
     public static func encode(error: SQSError, in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
@@ -84,9 +84,8 @@ extension WireCodec {
         }
     }
 
-    /// Fresh per call: JSONEncoder is a class and this module keeps no shared mutable state.
     /// One encoder for every response: configuring a new one per request showed in profiles,
-    /// and an encoder whose options never change is safe to share.
+    /// and an encoder whose options never change is safe to share (docs/stack.md#json).
     private static let sharedJSONEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         // Queue URLs read better without `\/`, and both forms are valid JSON.

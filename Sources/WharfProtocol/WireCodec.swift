@@ -5,7 +5,7 @@ import SQSModel
 public enum WireCodec {
     static let targetPrefix = "AmazonSQS."
 
-    /// Detect the protocol and operation (sqs-api.md §1.1). `target` = X-Amz-Target header,
+    /// Detect the protocol and operation (docs/sqs-behaviour.md#dispatch). `target` = X-Amz-Target header,
     /// `contentType` = Content-Type header, `queryString` = the raw URL query string (without
     /// '?') or nil, `body` = raw body bytes. Throws SQSError.
     public static func parse(method: String, target: String?, contentType: String?,
@@ -41,7 +41,7 @@ public enum WireCodec {
             parameters.merge(try FormDecoder.decode(body)) { _, fromBody in fromBody }
         }
         guard let action = parameters["Action"], !action.isEmpty else {
-            throw SQSError(shape: "MissingAction", message: "The request must contain the parameter Action.",
+            throw SQSError(code: .missingAction, message: "The request must contain the parameter Action.",
                            modeled: false)
         }
         guard let operation = SQSOperation(rawValue: action) else { throw SQSError.invalidAction(action) }

@@ -1,4 +1,4 @@
-/// The two wire protocols SQS speaks on the same endpoint (sqs-api.md §1).
+/// The two wire protocols SQS speaks on the same endpoint (docs/sqs-behaviour.md#wire-protocols).
 public enum WireProtocol: Sendable {
     /// AWS JSON 1.0: `X-Amz-Target` + JSON body, JSON responses.
     case json

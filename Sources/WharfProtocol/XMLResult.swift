@@ -2,7 +2,7 @@ import SQSModel
 
 /// A response that can write the inside of its `<{Op}Result>` element. Lists are flattened
 /// (the member element repeats with no wrapper) and maps become Name/Value or Key/Value pairs,
-/// as the Query model's `flattened`/`locationName` traits say (sqs-api.md §1.3.3).
+/// as the Query model's `flattened`/`locationName` traits say (docs/sqs-behaviour.md#xml-responses).
 protocol XMLResult {
     func writeXML(to xml: inout XMLWriter, operation: SQSOperation)
 }

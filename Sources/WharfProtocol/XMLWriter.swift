@@ -1,6 +1,6 @@
 /// Appends an XML document to one byte buffer. Text is escaped so an XML parser gives back
 /// exactly the original string: notably CR becomes `&#xD;`, because parsers normalise a literal
-/// CR to LF and the client's MD5 check would then fail (sqs-api.md §1.3.3).
+/// CR to LF and the client's MD5 check would then fail (docs/sqs-behaviour.md#xml-responses).
 struct XMLWriter {
     private(set) var bytes: [UInt8] = []
 

@@ -5,7 +5,7 @@ import WharfEngine
 
 /// Runs write jobs from many concurrent requests in shared transactions: one commit, one
 /// fsync, many acknowledgements. This is what lets durable writes (synchronous=FULL) go past
-/// the ~5k fsyncs/s of this class of disk.
+/// the ~5k fsyncs/s of this class of disk (docs/stack.md#disk-and-sqlite).
 ///
 /// Each job runs in its own savepoint, so one job's failure rolls back only that job. A job's
 /// caller hears back only after the shared transaction has committed.
@@ -25,7 +25,7 @@ final class GroupCommitter: Sendable {
     // Writes block on fsync: keep them off the cooperative thread pool.
     private let thread = DispatchQueue(label: "wharf.sqlite.commit")
 
-    init(writer: DatabasePool, observer: (any CommitObserver)?) {
+    init(writer: DatabasePool, observer: (any CommitObserver)? = nil) {
         self.writer = writer
         self.observer = observer
     }

@@ -20,7 +20,7 @@ public final class SQLiteMessageStore: MessageStore {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: directory + "/wharf.sqlite", configuration: configuration)
         // GRDB's pool sets synchronous=NORMAL on its writer after opening; durability needs
-        // FULL, so set it again and check that it took (stack-notes.md).
+        // FULL, so set it again and check that it took (docs/stack.md#grdb-resets-synchronous).
         let level = try pool.writeWithoutTransaction { db -> Int in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1

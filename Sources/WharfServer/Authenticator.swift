@@ -32,24 +32,24 @@ struct Authenticator: Sendable {
         }
     }
 
-    /// AWS's answers to authentication failures (sqs-api.md §8.3).
+    /// AWS's answers to authentication failures (docs/sqs-behaviour.md#authentication-errors).
     static func sqsError(_ failure: SigV4Failure) -> SQSError {
         switch failure {
         case .missingAuthentication:
-            return SQSError(shape: "MissingAuthenticationToken", httpStatus: 403,
+            return SQSError(code: .missingAuthenticationToken, httpStatus: 403,
                             message: "Request is missing Authentication Token", modeled: false)
         case .incompleteSignature(let message):
-            return SQSError(shape: "IncompleteSignature", httpStatus: 400, message: message, modeled: false)
+            return SQSError(code: .incompleteSignature, httpStatus: 400, message: message, modeled: false)
         case .unknownAccessKey, .invalidToken:
-            return SQSError(shape: "InvalidClientTokenId", httpStatus: 403,
+            return SQSError(code: .invalidClientTokenId, httpStatus: 403,
                             message: "The security token included in the request is invalid.", modeled: false)
         case .expiredToken:
-            return SQSError(shape: "ExpiredToken", httpStatus: 403,
+            return SQSError(code: .expiredToken, httpStatus: 403,
                             message: "The security token included in the request is expired", modeled: false)
         case .expired(let message):
-            return SQSError(shape: "SignatureDoesNotMatch", httpStatus: 403, message: message, modeled: false)
+            return SQSError(code: .signatureDoesNotMatch, httpStatus: 403, message: message, modeled: false)
         case .signatureMismatch(let canonical, let stringToSign):
-            return SQSError(shape: "SignatureDoesNotMatch", httpStatus: 403, message: """
+            return SQSError(code: .signatureDoesNotMatch, httpStatus: 403, message: """
                 The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.
 
                 The Canonical String for this request should have been

@@ -14,7 +14,7 @@ import WharfProtocol
 /// Hummingbird still runs the listener, TLS and graceful shutdown (SQSChildChannel below).
 /// NIO's pipelining handler holds a connection's next request back until this one's reply has
 /// been written, so replies keep their order. NIO's HTTP/1 types are used as they come: a
-/// conversion to swift-http-types and back was ~5 % of server CPU.
+/// conversion to swift-http-types and back was ~5 % of server CPU (docs/stack.md#http-server).
 final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart

@@ -7,7 +7,7 @@ import WharfEngine
 import WharfLogging
 import WharfProtocol
 
-/// The one HTTP entry point: SQS does not route on paths (sqs-api.md §1.1), so every request
+/// The one HTTP entry point: SQS does not route on paths (docs/sqs-behaviour.md#dispatch), so every request
 /// but the health check goes through protocol detection, then the dispatcher. Works on whole
 /// requests as NIO's HTTP/1 parser delivers them; SQSChannelHandler feeds it from the socket,
 /// SQSResponder from Hummingbird's in-process test client.
@@ -44,7 +44,7 @@ struct SQSService: Sendable {
 
         guard let body else {
             return WireCodec.encode(
-                error: SQSError(shape: "RequestEntityTooLarge", httpStatus: 413,
+                error: SQSError(code: .requestEntityTooLarge, httpStatus: 413,
                                 message: "Request body must be at most \(configuration.maxBodyBytes) bytes.",
                                 modeled: false),
                 in: fallback, requestId: requestId)
@@ -73,9 +73,9 @@ struct SQSService: Sendable {
                                        queryString: query, body: bodyBytes)
         } catch let error as SQSError {
             var error = error
-            if error.shape == "MissingAction", pathQueue != nil {
+            if error.code == .missingAction, pathQueue != nil {
                 // What real SQS answers a bare GET of a queue URL.
-                error = SQSError(shape: "UnknownOperationException", httpStatus: 404,
+                error = SQSError(code: .unknownOperationException, httpStatus: 404,
                                  message: "An unknown operation was requested.", modeled: false)
             }
             return WireCodec.encode(error: error, in: fallback, requestId: requestId)
@@ -99,22 +99,5 @@ struct SQSService: Sendable {
         return await RequestScope.$requestId.withValue(requestId) {
             await dispatcher.dispatch(call, ctx, requestId: requestId)
         }
-    }
-}
-
-/// A request target split as Hummingbird's `URI` did for origin-form targets: the path up to
-/// `?` (raw, not percent-decoded, as SigV4 signs it) and the query up to `#`. An absolute-form
-/// target's scheme and authority are skipped.
-enum RequestTarget {
-    static func split(_ target: String) -> (path: String, query: String?) {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
-            rest = rest[scheme.upperBound...]
-            rest = rest[(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)...]
-        }
-        guard let mark = rest.firstIndex(of: "?") else { return (rest.isEmpty ? "/" : String(rest), nil) }
-        let path = rest[..<mark]
-        let query = rest[rest.index(after: mark)...].prefix { $0 != "#" }
-        return (path.isEmpty ? "/" : String(path), String(query))
     }
 }

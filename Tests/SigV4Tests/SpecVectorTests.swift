@@ -1,8 +1,8 @@
 import SigV4
 import Testing
 
-/// The signed requests of sqs-api.md §1.4, §8.1 and §8.2 (produced by botocore with a frozen
-/// clock, 2024-01-15T12:00:00Z): the verifier must accept them byte for byte and reject any
+/// The signed requests of docs/sqs-behaviour.md#signed-examples and #presigned-urls (produced by
+/// botocore with a frozen clock, 2024-01-15T12:00:00Z): the verifier must accept them byte for byte and reject any
 /// change to body, secret, date or region.
 struct SpecExample: Sendable, CustomTestStringConvertible {
     var name: String
@@ -27,7 +27,7 @@ let verifier = SigV4Verifier { $0 == "AKIDEXAMPLE" ? KnownKey(secretAccessKey: s
 
 let examples: [SpecExample] = [
         SpecExample(
-            name: "§1.4 example 1",
+            name: "JSON SendMessage",
             headers: [
             ("Host", "sqs.us-east-1.amazonaws.com"),
             ("X-Amz-Target", "AmazonSQS.SendMessage"),
@@ -37,7 +37,7 @@ let examples: [SpecExample] = [
             body: "{\"QueueUrl\": \"https://sqs.us-east-1.amazonaws.com/123456789012/MyQueue\", \"MessageBody\": \"Hello from SQS\", \"MessageAttributes\": {\"City\": {\"DataType\": \"String\", \"StringValue\": \"Any City\"}, \"Count\": {\"DataType\": \"Number.int\", \"StringValue\": \"42\"}, \"Blob\": {\"DataType\": \"Binary\", \"BinaryValue\": \"AAEC\"}}, \"MessageSystemAttributes\": {\"AWSTraceHeader\": {\"DataType\": \"String\", \"StringValue\": \"Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1\"}}}",
             signature: "58a008b4fecf99c8e44d5524f2971fbc24cb22a536c6e652d46c8afe2fe12b44"),
         SpecExample(
-            name: "§1.4 example 2",
+            name: "JSON ReceiveMessage",
             headers: [
             ("Host", "sqs.us-east-1.amazonaws.com"),
             ("X-Amz-Target", "AmazonSQS.ReceiveMessage"),
@@ -47,7 +47,7 @@ let examples: [SpecExample] = [
             body: "{\"QueueUrl\": \"https://sqs.us-east-1.amazonaws.com/123456789012/MyQueue\", \"MaxNumberOfMessages\": 2, \"WaitTimeSeconds\": 10, \"VisibilityTimeout\": 30, \"MessageSystemAttributeNames\": [\"All\"], \"MessageAttributeNames\": [\"All\"]}",
             signature: "b3d3c240273d4098135c86ba7f3ac182651c2158a5e07b0e13e65d21940bc32c"),
         SpecExample(
-            name: "§1.4 example 3",
+            name: "Query SendMessage",
             headers: [
             ("Host", "sqs.us-east-1.amazonaws.com"),
             ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
@@ -55,7 +55,7 @@ let examples: [SpecExample] = [
             body: "Action=SendMessage&Version=2012-11-05&QueueUrl=https%3A%2F%2Fsqs.us-east-1.amazonaws.com%2F123456789012%2FMyQueue&MessageBody=Hello+from+SQS&MessageAttribute.1.Name=City&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=Any+City&MessageAttribute.2.Name=Count&MessageAttribute.2.Value.DataType=Number.int&MessageAttribute.2.Value.StringValue=42&MessageAttribute.3.Name=Blob&MessageAttribute.3.Value.DataType=Binary&MessageAttribute.3.Value.BinaryValue=AAEC&MessageSystemAttribute.1.Name=AWSTraceHeader&MessageSystemAttribute.1.Value.DataType=String&MessageSystemAttribute.1.Value.StringValue=Root%3D1-5759e988-bd862e3fe1be46a994272793%3BSampled%3D1",
             signature: "2946b4e379e02dd5ab9679b174fe2e62ddf0830807e59b69942466d2ddeaf349"),
         SpecExample(
-            name: "§1.4 example 4",
+            name: "Query ReceiveMessage",
             headers: [
             ("Host", "sqs.us-east-1.amazonaws.com"),
             ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
@@ -63,7 +63,7 @@ let examples: [SpecExample] = [
             body: "Action=ReceiveMessage&Version=2012-11-05&QueueUrl=https%3A%2F%2Fsqs.us-east-1.amazonaws.com%2F123456789012%2FMyQueue&MaxNumberOfMessages=2&WaitTimeSeconds=10&VisibilityTimeout=30&AttributeName.1=All&MessageAttributeName.1=All",
             signature: "6eb7f9fabbdcffe9a06d3931c0dcc145a672c25900f8d688a45ef9f4c236757c"),
     SpecExample(
-        name: "§8.1 worked example",
+        name: "the worked example",
         headers: [("Content-Type", "application/x-amz-json-1.0"), ("Host", "sqs.us-east-1.amazonaws.com"),
                   ("X-Amz-Date", "20240115T120000Z"), ("X-Amz-Target", "AmazonSQS.SendMessage"),
                   ("x-amzn-query-mode", "true")],
@@ -118,7 +118,8 @@ let examples: [SpecExample] = [
         let post = SignableRequest(method: "POST", path: "/", query: query,
                                    headers: [("Host", "sqs.us-east-1.amazonaws.com")], body: [])
         #expect(try verifier.verify(post, nowSeconds: signedAt + 10).accessKeyId == "AKIDEXAMPLE")
-        // boto3 signs the modeled method: the same URL sent as GET does not verify (§8.2).
+        // boto3 signs the modeled method: the same URL sent as GET does not verify
+        // (docs/sqs-behaviour.md#presigned-urls).
         var get = post
         get.method = "GET"
         #expect(throws: SigV4Failure.self) { try verifier.verify(get, nowSeconds: signedAt + 10) }

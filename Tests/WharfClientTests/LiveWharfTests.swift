@@ -31,7 +31,7 @@ import WharfTestSupport
             #expect(error?.code == "AWS.SimpleQueueService.NonExistentQueue")
             #expect(error?.httpStatus == 400)
             if case .service(let sqsError, let requestId) = error {
-                #expect(sqsError.shape == "QueueDoesNotExist")
+                #expect(sqsError.code == .queueDoesNotExist)
                 #expect(requestId != nil)
             } else {
                 Issue.record("expected a service error, got \(String(describing: error))")

@@ -6,7 +6,7 @@ import WharfTestSupport
 
 @Suite struct SigningTests {
     /// The client's own request pipeline (JSON encoding, headers, SigV4) reproduces botocore's
-    /// signature of sqs-api.md §8.1 byte for byte.
+    /// signature of docs/sqs-behaviour.md#signed-examples byte for byte.
     @Test func reproducesTheWorkedExampleOfTheSpec() throws {
         let client = SQSClient(configuration: SQSClientConfiguration(
             region: "us-east-1", endpoint: URL(string: "https://sqs.us-east-1.amazonaws.com")!))
@@ -26,7 +26,7 @@ import WharfTestSupport
         #expect(signed.url == "https://sqs.us-east-1.amazonaws.com/")
     }
 
-    /// The botocore-signed JSON requests of sqs-api.md §1.4.1 and §1.4.2 (their bodies use
+    /// The botocore-signed JSON requests of docs/sqs-behaviour.md#signed-examples (their bodies use
     /// botocore's spacing, so the exact bytes are signed).
     @Test(arguments: [
         (SQSOperation.sendMessage,

@@ -89,7 +89,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         let error = await #expect(throws: SQSClientError.self) { try await stubClient(stub).queueUrl(named: "q") }
         guard case .service(let sqsError, let requestId) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(sqsError.queryCode == "AWS.SimpleQueueService.NonExistentQueue")
-        #expect(sqsError.shape == "QueueDoesNotExist" && sqsError.modeled && sqsError.senderFault)
+        #expect(sqsError.code == .queueDoesNotExist && sqsError.modeled && sqsError.senderFault)
         #expect(sqsError.message == "The specified queue does not exist.")
         #expect(requestId == "req-1")
     }
@@ -104,7 +104,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
 }
 
 @Suite struct ChecksumTests {
-    /// sqs-api.md §5.4 and §5.5.
+    /// docs/sqs-behaviour.md#digest-test-vectors.
     @Test func digestsMatchTheSpecVectors() {
         #expect(MessageDigest.md5(ofBody: "Hello from SQS") == "c7a5a80bb4b8f56b68b7786e692e4a8b")
         let worked: MessageAttributes = [

@@ -4,7 +4,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch (sqs-api.md §6.2).
+/// SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch (docs/sqs-behaviour.md#batches).
 @Suite struct BatchTests {
     func sendBatch(_ h: Harness, _ url: String, _ entries: [SendMessageBatchRequestEntry]) async throws -> SendMessageBatchResponse {
         try await h.engine.sendMessageBatch(SendMessageBatchRequest(QueueUrl: url, Entries: entries), ctx)

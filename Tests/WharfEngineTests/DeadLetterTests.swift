@@ -3,7 +3,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// RedrivePolicy, RedriveAllowPolicy and the move to the dead-letter queue (sqs-api.md §3, §7.5).
+/// RedrivePolicy, RedriveAllowPolicy and the move to the dead-letter queue
+/// (docs/sqs-behaviour.md#dead-letter-queues).
 struct DeadLetterTests {
     static let arnPrefix = "arn:aws:sqs:us-east-1:000000000000:"
 

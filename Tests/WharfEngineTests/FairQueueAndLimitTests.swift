@@ -3,7 +3,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Fair queues (message groups on standard queues) and the in-flight limit (sqs-api.md §6.7).
+/// Fair queues (message groups on standard queues) and the in-flight limit
+/// (docs/sqs-behaviour.md#fair-queues, #quotas).
 struct FairQueueAndLimitTests {
     @Test func aBigGroupDoesNotStarveASmallOne() async throws {
         let h = try await Harness()

@@ -3,7 +3,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// FIFO queues (sqs-api.md §3, §6.6, §7.1, §7.3, §7.4), driven by a manual clock: the
+/// FIFO queues (docs/sqs-behaviour.md#fifo-queues, #visibility), driven by a manual clock: the
 /// 5-minute windows pass without sleeping.
 struct FifoTests {
     func fifoQueue(_ h: Harness, _ name: String = "jobs.fifo", _ extra: [String: String] = [:]) async throws -> String {

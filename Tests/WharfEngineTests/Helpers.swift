@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import SQSModel
 import Synchronization
 import Testing
@@ -89,7 +90,7 @@ final class Harness: Sendable {
         }
     }
 
-    /// The SQLite store, for the tests of what only it has (pragmas).
+    /// The SQLite store, when that is the store under test.
     var sqlite: SQLiteMessageStore? { store as? SQLiteMessageStore }
 
     /// Rows of the FIFO group table, in either store.
@@ -191,25 +192,39 @@ func expectSQSError(_ queryCode: String, status: Int = 400, message: String? = n
     if let message { #expect(error.message == message, sourceLocation: sourceLocation) }
 }
 
-/// Waits (bounded, in real time) until at least `count` tasks sleep on the clock, i.e. until a
-/// long poll has parked. Returns false if it never happened.
+/// Waits (bounded, in real time) until `condition` holds, for something another task does.
+/// Only ever waits for something to happen: that something did *not* happen is shown from the
+/// clock's sleepers instead (see `waitUntilParked(_:until:)`). Records an issue and returns
+/// false if the condition never held.
 @discardableResult
-func waitUntilParked(_ clock: ManualClock, count: Int = 1,
-                     sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+func waitUntil(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+               _ condition: () async throws -> Bool) async rethrows -> Bool {
     for _ in 0..<5000 {
-        if clock.sleeperCount >= count { return true }
+        if try await condition() { return true }
         await Task.yield()
         try? await Task.sleep(nanoseconds: 1_000_000)
     }
-    Issue.record("the long poll never parked", sourceLocation: sourceLocation)
+    Issue.record("gave up waiting for \(what)", sourceLocation: sourceLocation)
     return false
 }
 
-/// Gives other tasks a moment (in real time) to run: used to check that something did NOT happen.
-func settle() async {
-    for _ in 0..<20 {
-        await Task.yield()
-        try? await Task.sleep(nanoseconds: 2_000_000)
+/// Waits until at least `count` tasks sleep on the clock, i.e. until a long poll (or a move
+/// task between steps) has parked.
+@discardableResult
+func waitUntilParked(_ clock: ManualClock, count: Int = 1,
+                     sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    await waitUntil("\(count) sleepers on the clock", sourceLocation: sourceLocation) { clock.sleeperCount >= count }
+}
+
+/// Waits until the tasks sleeping on the clock are exactly those due at `deadlines`: the long
+/// polls are parked until those times. From then on a poll can only return when something
+/// wakes it (a send, a visibility change) or when `advance` reaches its deadline — which is how
+/// the tests show, without waiting in real time, that a poll has *not* returned.
+@discardableResult
+func waitUntilParked(_ clock: ManualClock, until deadlines: Int64...,
+                     sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    await waitUntil("sleepers due at \(deadlines)", sourceLocation: sourceLocation) {
+        clock.sleeperDeadlines == deadlines.sorted()
     }
 }
 

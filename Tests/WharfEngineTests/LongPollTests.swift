@@ -3,9 +3,11 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Long polling with a manual clock (sqs-api.md §7.2). A receive is started in a task, the test
-/// waits until it is parked on the clock, then sends or moves time. Every wait is bounded in
-/// real time: a regression fails the test instead of hanging the run.
+/// Long polling with a manual clock (docs/sqs-behaviour.md#long-polling). A receive is started
+/// in a task, the test waits until it is parked on the clock, then sends or moves time. That a
+/// receive has *not* returned is read off the clock — it still sleeps until the deadline it
+/// should — never from waiting a while. Every wait is bounded in real time: a regression fails
+/// the test instead of hanging the run.
 @Suite struct LongPollTests {
     final class Poll: Sendable {
         let task: Task<[Message], any Error>
@@ -41,8 +43,8 @@ import WharfEngine
         let url = try await h.createQueue("lp-send")
         let start = h.clock.nowMillis()
         let poll = startReceive(h, url)
-        await waitUntilParked(h.clock)
-        await settle()
+        // Parked until its 20 s are over: only a send or the clock can release it.
+        await waitUntilParked(h.clock, until: start + 20_000)
         #expect(!poll.done.isSet)
         try await h.send(url, "hello")
         let got = try await result(poll, h)
@@ -65,10 +67,12 @@ import WharfEngine
     @Test func returnsEmptyOnlyAfterTheWait() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-empty")
+        let start = h.clock.nowMillis()
         let poll = startReceive(h, url, wait: 5)
-        await waitUntilParked(h.clock)
+        await waitUntilParked(h.clock, until: start + 5_000)
         h.clock.advance(bySeconds: 4)
-        await settle()
+        // Four seconds released nothing: the receive still sleeps until its deadline.
+        #expect(h.clock.sleeperDeadlines == [start + 5_000])
         #expect(!poll.done.isSet, "the receive returned before its wait time")
         h.clock.advance(bySeconds: 1)
         #expect(try await result(poll, h).isEmpty)
@@ -77,10 +81,11 @@ import WharfEngine
     @Test func queueReceiveWaitTimeIsTheDefault() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-default", ["ReceiveMessageWaitTimeSeconds": "10"])
+        let start = h.clock.nowMillis()
         let poll = startReceive(h, url, wait: nil)
-        await waitUntilParked(h.clock)
+        await waitUntilParked(h.clock, until: start + 10_000)
         h.clock.advance(bySeconds: 9)
-        await settle()
+        #expect(h.clock.sleeperDeadlines == [start + 10_000])
         #expect(!poll.done.isSet)
         h.clock.advance(bySeconds: 1)
         #expect(try await result(poll, h).isEmpty)
@@ -97,11 +102,13 @@ import WharfEngine
     @Test func wakesWhenDelayEnds() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-delay")
+        let start = h.clock.nowMillis()
         try await h.send(url, "delayed", delay: 10)
         let poll = startReceive(h, url)
-        await waitUntilParked(h.clock)
+        // Parked until the delay ends, not for its whole 20 s.
+        await waitUntilParked(h.clock, until: start + 10_000)
         h.clock.advance(bySeconds: 9)
-        await settle()
+        #expect(h.clock.sleeperDeadlines == [start + 10_000])
         #expect(!poll.done.isSet)
         h.clock.advance(bySeconds: 1)
         #expect(try await result(poll, h).map(\.Body) == ["delayed"])
@@ -111,13 +118,16 @@ import WharfEngine
     func delayedSendDuringTheWaitWakesWhenItsDelayEnds() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-delay-later")
+        let start = h.clock.nowMillis()
         let poll = startReceive(h, url, wait: 20)
-        await waitUntilParked(h.clock)
-        // Sent while the receive waits: not visible yet, so it keeps waiting...
+        await waitUntilParked(h.clock, until: start + 20_000)
+        // Sent while the receive waits: not visible yet, so the receive, woken, parks again
+        // until the delay's end...
         try await h.send(url, "later", delay: 5)
-        await settle()
+        await waitUntilParked(h.clock, until: start + 5_000)
         #expect(!poll.done.isSet)
-        // ...and returns as soon as the delay ends (§7.2), long before its 20 s wait is over.
+        // ...and returns as soon as the delay ends, long before its 20 s wait is over
+        // (docs/sqs-behaviour.md#long-polling).
         h.clock.advance(bySeconds: 5)
         #expect(try await result(poll, h).map(\.Body) == ["later"])
     }
@@ -126,11 +136,13 @@ import WharfEngine
         let h = try await Harness()
         let url = try await h.createQueue("lp-vis", ["VisibilityTimeout": "8"])
         try await h.send(url, "again")
+        let start = h.clock.nowMillis()
         _ = try #require(try await h.receive(url).first)
         let poll = startReceive(h, url)
-        await waitUntilParked(h.clock)
+        // Parked until the message's visibility timeout is over.
+        await waitUntilParked(h.clock, until: start + 8_000)
         h.clock.advance(bySeconds: 7)
-        await settle()
+        #expect(h.clock.sleeperDeadlines == [start + 8_000])
         #expect(!poll.done.isSet)
         h.clock.advance(bySeconds: 1)
         let got = try await result(poll, h)
@@ -141,8 +153,9 @@ import WharfEngine
     @Test func aDeleteThatUnlocksAFifoGroupWakesAParkedReceiver() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-group.fifo", ["FifoQueue": "true"])
+        let deadline = h.clock.nowMillis() + 20_000
         let polls = (0..<3).map { _ in startReceive(h, url) }
-        await waitUntilParked(h.clock, count: 3)
+        await waitUntilParked(h.clock, until: deadline, deadline, deadline)
         try await h.send(url, "message-1", group: "G", dedup: "1")
         // One receiver gets message-1; wait until the other two are parked again.
         var first: Message?
@@ -155,7 +168,9 @@ import WharfEngine
         let waiting = polls.filter { !$0.done.isSet }
         #expect(waiting.count == 2)
         try await h.send(url, "message-2", group: "G", dedup: "2")
-        await settle()
+        // The send woke a receiver, which found the group locked and parked again: both still
+        // sleep until the end of their wait.
+        await waitUntilParked(h.clock, until: deadline, deadline)
         #expect(waiting.allSatisfy { !$0.done.isSet }, "message-2 must wait while message-1 is in flight")
         try await h.delete(url, head.ReceiptHandle)
         // A parked receiver gets message-2 at once, without the clock moving.
@@ -186,14 +201,14 @@ import WharfEngine
     @Test func oneSendWakesOneOfSeveralWaitersAndTheOthersKeepWaiting() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-many")
+        let deadline = h.clock.nowMillis() + 20_000
         let polls = (0..<3).map { _ in startReceive(h, url, wait: 20) }
-        await waitUntilParked(h.clock, count: 3)
+        await waitUntilParked(h.clock, until: deadline, deadline, deadline)
         try await h.send(url, "only one")
-        for _ in 0..<3000 where polls.filter(\.done.isSet).isEmpty {
-            try await Task.sleep(nanoseconds: 1_000_000)
-        }
-        await settle()
-        // Exactly one receive got the message; the others return empty when the wait ends.
+        await waitUntil("a receive returning") { polls.contains(where: \.done.isSet) }
+        // Exactly one receive got the message; the send did not wake the others, which still
+        // sleep until their wait ends and then return empty.
+        #expect(h.clock.sleeperDeadlines == [deadline, deadline])
         #expect(polls.filter(\.done.isSet).count == 1)
         h.clock.advance(bySeconds: 20)
         var bodies: [String] = []

@@ -4,7 +4,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Send / receive / delete, receipt handles, visibility, delay, retention (sqs-api.md §7.1, §7.2).
+/// Send / receive / delete, receipt handles, visibility, delay, retention
+/// (docs/sqs-behaviour.md#visibility, #long-polling).
 @Suite struct MessageTests {
     @Test func sendReceiveDeleteRoundTrip() async throws {
         let h = try await Harness()
@@ -180,7 +181,7 @@ import WharfEngine
         #expect(try await h.counts(url) == (0, 0, 0))
     }
 
-    /// §7.1: on a standard queue an old handle still works for ChangeMessageVisibility after the
+    /// On a standard queue an old handle still works for ChangeMessageVisibility after the
     /// timeout expired, and re-hides the message from now.
     @Test func oldHandleStillChangesVisibility() async throws {
         let h = try await Harness()

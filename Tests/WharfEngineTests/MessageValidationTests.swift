@@ -4,7 +4,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Body size and characters, message attribute rules (sqs-api.md §4.2, §6.1).
+/// Body size and characters, message attribute rules (docs/sqs-behaviour.md#message-attributes, #message-body).
 @Suite struct MessageValidationTests {
     @Test func maximumMessageSizeIsInclusive() async throws {
         let h = try await Harness()
@@ -82,7 +82,12 @@ import WharfEngine
     func validAttributeNames(_ name: String) async throws {
         let h = try await Harness()
         let url = try await h.createQueue("okname")
-        try await h.send(url, "b", attributes: [name: string("v")])
+        let attributes = [name: string("v")]
+        let sent = try await h.send(url, "b", attributes: attributes)
+        #expect(sent.MD5OfMessageAttributes == MessageDigest.md5(ofAttributes: attributes))
+        // Stored under its name exactly, and returned when asked for.
+        let received = try await h.receive(url, messageAttributes: [name])
+        #expect(received.first?.MessageAttributes == attributes)
     }
 
     @Test(arguments: ["Invalid", "string", "Strings", "Number.", "", "Binary" + String(repeating: "x", count: 251),
@@ -145,7 +150,7 @@ import WharfEngine
         }
     }
 
-    /// Magnitudes from 10^-128 to 10^126 (sqs-api.md §4.2), however the number is written.
+    /// Magnitudes from 10^-128 to 10^126 (docs/sqs-behaviour.md#message-attributes), however the number is written.
     @Test(arguments: [("1" + String(repeating: "0", count: 126), true), ("1" + String(repeating: "0", count: 127), false),
                       ("9.9e126", true), ("1e127", false), ("0.5e127", true), ("1e-128", true), ("1e-129", false),
                       ("0.001e-125", true), ("0.0001e-125", false), ("000", true), ("-0.0", true)])

@@ -3,7 +3,7 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Queue attributes and tags (sqs-api.md §3, §6.7).
+/// Queue attributes and tags (docs/sqs-behaviour.md#queue-attributes, #quotas).
 @Suite struct QueueAttributeTests {
     @Test func allAttributesOfAFreshQueue() async throws {
         let h = try await Harness()
@@ -90,11 +90,15 @@ import WharfEngine
 
     @Test func boundaryValuesAreAccepted() async throws {
         let h = try await Harness()
-        try await h.createQueue("lo", ["VisibilityTimeout": "0", "MessageRetentionPeriod": "60", "DelaySeconds": "0",
-                                       "MaximumMessageSize": "1024", "ReceiveMessageWaitTimeSeconds": "0"])
-        try await h.createQueue("hi", ["VisibilityTimeout": "43200", "MessageRetentionPeriod": "1209600",
-                                       "DelaySeconds": "900", "MaximumMessageSize": "1048576",
-                                       "ReceiveMessageWaitTimeSeconds": "20"])
+        let low = ["VisibilityTimeout": "0", "MessageRetentionPeriod": "60", "DelaySeconds": "0",
+                   "MaximumMessageSize": "1024", "ReceiveMessageWaitTimeSeconds": "0"]
+        let high = ["VisibilityTimeout": "43200", "MessageRetentionPeriod": "1209600", "DelaySeconds": "900",
+                    "MaximumMessageSize": "1048576", "ReceiveMessageWaitTimeSeconds": "20"]
+        for (name, attributes) in [("lo", low), ("hi", high)] {
+            let url = try await h.createQueue(name, attributes)
+            // Taken as given, not clamped or replaced by a default.
+            #expect(try await h.attributes(url, Array(attributes.keys)) == attributes)
+        }
     }
 
     @Test func unknownAttributeName() async throws {
@@ -110,7 +114,7 @@ import WharfEngine
 
     @Test func fifoAttributesOnAStandardQueue() async throws {
         let h = try await Harness()
-        // Even "false" is rejected on a standard queue (§3).
+        // Even "false" is rejected on a standard queue (docs/sqs-behaviour.md#queue-attributes).
         await expectSQSError("InvalidAttributeName", message: "Unknown Attribute FifoQueue.") {
             try await h.createQueue("std", ["FifoQueue": "false"])
         }
@@ -133,7 +137,8 @@ import WharfEngine
 
     @Test func fifoNameRules() async throws {
         let h = try await Harness()
-        // FifoQueue=true without .fifo, and .fifo without FifoQueue=true: InvalidParameterValue (§6.3).
+        // FifoQueue=true without .fifo, and .fifo without FifoQueue=true: InvalidParameterValue
+        // (docs/sqs-behaviour.md#queue-names).
         await expectSQSError("InvalidParameterValue") { try await h.createQueue("plain", ["FifoQueue": "true"]) }
         await expectSQSError("InvalidParameterValue") { try await h.createQueue("named.fifo") }
     }

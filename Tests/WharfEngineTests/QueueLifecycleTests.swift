@@ -3,7 +3,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, regions (sqs-api.md §2, §6.3, §6.4, §6.7).
+/// CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, regions
+/// (docs/sqs-behaviour.md#operations, #queue-names, #createqueue-idempotency, #quotas).
 @Suite struct QueueLifecycleTests {
     @Test func createThenGetUrl() async throws {
         let h = try await Harness()
@@ -102,7 +103,7 @@ import WharfEngine
         _ = try await h.engine.setQueueAttributes(SetQueueAttributesRequest(QueueUrl: url, Attributes: ["VisibilityTimeout": "46"]), ctx)
         #expect(try await h.createQueue("conflict", ["VisibilityTimeout": "46"]) == url)
         let error = await sqsError { try await h.createQueue("conflict", ["VisibilityTimeout": "45"]) }
-        #expect(error?.shape == "QueueNameExists")
+        #expect(error?.code == .queueNameExists)
     }
 
     @Test(arguments: ["", "has space", "bad/name", "dot.name", "ünicode", String(repeating: "a", count: 81)])
@@ -176,8 +177,17 @@ import WharfEngine
         let h = try await Harness()
         let a = try await h.createQueue("pa")
         let b = try await h.createQueue("pb")
+        try await h.send(a, "in a")
+        try await h.send(b, "in b")
         _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: a), ctx)
+        // A's purge, a moment ago, does not hold B's back...
         _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: b), ctx)
+        #expect(try await h.counts(a) == (0, 0, 0))
+        #expect(try await h.counts(b) == (0, 0, 0))
+        // ...while A itself is still cooling down.
+        await expectSQSError("AWS.SimpleQueueService.PurgeQueueInProgress", status: 403) {
+            _ = try await h.engine.purgeQueue(PurgeQueueRequest(QueueUrl: a), ctx)
+        }
     }
 
     @Test func queuesInTwoRegionsAreDistinct() async throws {

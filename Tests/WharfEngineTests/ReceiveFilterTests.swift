@@ -4,7 +4,8 @@ import SQSModel
 import Testing
 import WharfEngine
 
-/// Which system and message attributes a receive returns, and their digest (sqs-api.md §4, §5).
+/// Which system and message attributes a receive returns, and their digest
+/// (docs/sqs-behaviour.md#system-attributes, #attribute-selection).
 @Suite struct ReceiveFilterTests {
     static let worked: MessageAttributes = [
         "City": string("Any City"),
@@ -61,7 +62,8 @@ import WharfEngine
             "Foo.a": string("1"), "Foo.b": string("2"), "Foobar": string("3"), "Bar.a": string("4"),
         ]
         try await h.send(url, "body", attributes: attributes)
-        // The prefix is what precedes ".*" (as "C.*" selects City and Count in §5.4).
+        // The prefix is what precedes ".*", as "C.*" selects City and Count
+        // (docs/sqs-behaviour.md#attribute-selection).
         let message = try #require(try await h.receive(url, visibility: 0, messageAttributes: ["Foo.*"]).first)
         #expect(Set((message.MessageAttributes ?? [:]).keys) == ["Foo.a", "Foo.b", "Foobar"])
         let dotted = try #require(try await h.receive(url, visibility: 0, messageAttributes: ["Bar.*"]).first)

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import SQSDigest
 import SQSModel
 import Testing
 import WharfEngine
-@testable import WharfSQLite
 
-/// The SQLite store: durability across reopen, synchronous=FULL, group commit under concurrency.
+/// What every store keeps, through the engine: everything survives reopening, and concurrent
+/// requests each land exactly once. (What only the SQLite store has is in WharfSQLiteTests.)
 @Suite struct StoreTests {
     @Test func everythingSurvivesReopening() async throws {
         let directory = freshDirectory()
@@ -110,17 +109,6 @@ import WharfEngine
         try await h.delete(url, handle)
         clock.advance(bySeconds: 31)
         #expect(try await h.receive(url).isEmpty)
-    }
-
-    @Test(.enabled(if: StoreUnderTest.isSQLite, "a pragma of the SQLite store"))
-    func synchronousIsFull() async throws {
-        let h = try await Harness()
-        let sqlite = try #require(h.sqlite)
-        let (synchronous, journal) = try await sqlite.pool.write { db in
-            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
-        }
-        #expect(synchronous == 2) // FULL
-        #expect(journal?.lowercased() == "wal")
     }
 
     @Test func concurrentSendsAllLandExactlyOnce() async throws {

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import WharfExpression
 
-/// Every example listed in connectors.md §4, against the §3 message object.
+/// Activation conditions and mappings as connectors write them (Camunda's SQS connector's own
+/// examples among them), against the message object the consumer builds
+/// (README.md#trying-an-expression-wharf-expr).
 @Suite struct ConnectorExampleTests {
     static let conditions: [Case] = [
         Case(#"=(messageAttributes.key.stringValue="value")"#, true),

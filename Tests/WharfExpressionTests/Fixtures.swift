@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WharfExpression
 
-/// A message object shaped as connectors.md §3 describes it, as the connector builds it
+/// A message object shaped as the consumer builds it (README.md#trying-an-expression-wharf-expr)
 /// from a ReceiveMessage response.
 enum Fixture {
     static let rawBody = """

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WharfExpression
 
-/// Three-valued logic and comparison semantics (connectors.md §4, FEEL).
+/// Three-valued logic and comparison semantics, as FEEL (DMN 1.5) defines them.
 @Suite struct LogicTests {
     static let andTable: [Case] = [
         Case("true and true", true), Case("true and false", false), Case("true and null", nil),

@@ -4,7 +4,7 @@ import Testing
 @testable import WharfProtocol
 
 @Suite struct JSONDecodingTests {
-    // §1.4.1, byte for byte.
+    // botocore's JSON SendMessage (docs/sqs-behaviour.md#signed-examples), byte for byte.
     let sendMessageBody = #"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/MyQueue", "MessageBody": "Hello from SQS", "MessageAttributes": {"City": {"DataType": "String", "StringValue": "Any City"}, "Count": {"DataType": "Number.int", "StringValue": "42"}, "Blob": {"DataType": "Binary", "BinaryValue": "AAEC"}}, "MessageSystemAttributes": {"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"}}}"#
 
     @Test func sendMessageExample() throws {
@@ -105,7 +105,7 @@ import Testing
                 .decode(SendMessageBatchRequest.self)
             Issue.record("expected an error")
         } catch let error as SQSError {
-            #expect(error.shape == "SerializationException")
+            #expect(error.code == .serializationException)
             #expect(error.message.contains("Entries[0].DelaySeconds"))
         }
     }
@@ -121,7 +121,7 @@ import Testing
             _ = try body()
             Issue.record("expected a SerializationException", sourceLocation: sourceLocation)
         } catch let error as SQSError {
-            #expect(error.shape == "SerializationException", sourceLocation: sourceLocation)
+            #expect(error.code == .serializationException, sourceLocation: sourceLocation)
             #expect(error.queryCode == "SerializationException", sourceLocation: sourceLocation)
             #expect(error.httpStatus == 400, sourceLocation: sourceLocation)
             #expect(error.jsonType == "com.amazon.coral.service#SerializationException", sourceLocation: sourceLocation)

@@ -15,7 +15,7 @@ import Testing
 
     static func agree<R: SQSRequest>(_ type: R.Type, _ body: String) throws -> Bool {
         let bytes = Array(body.utf8)
-        guard let fast = JSONFastPath.decode(type, from: bytes) else { return false }
+        guard let fast = JSONFastRequests.decode(type, from: bytes) else { return false }
         let slow = try JSONDecoder().decode(type, from: Data(bytes))
         return try canonical(fast) == canonical(slow)
     }
@@ -54,7 +54,7 @@ import Testing
 
     @Test func escapesDecodeToTheirCharacters() throws {
         let body = #"{"MessageBody":"q\"b\\s\/n\nt\tu\u00e9e\ud83d\ude00"}"#
-        let request = try #require(JSONFastPath.decode(SendMessageRequest.self, from: Array(body.utf8)))
+        let request = try #require(JSONFastRequests.decode(SendMessageRequest.self, from: Array(body.utf8)))
         #expect(request.MessageBody == "q\"b\\s/n\nt\tuée😀")
     }
 
@@ -90,24 +90,24 @@ import Testing
 
     @Test(arguments: declined)
     func unusualBodiesGoThroughJSONDecoder(_ body: String) {
-        #expect(JSONFastPath.decode(SendMessageRequest.self, from: Array(body.utf8)) == nil)
+        #expect(JSONFastRequests.decode(SendMessageRequest.self, from: Array(body.utf8)) == nil)
     }
 
     @Test func invalidUTF8IsDeclined() {
         var bytes = Array(#"{"MessageBody":"ab"}"#.utf8)
         bytes.insert(0xC3, at: 17)
-        #expect(JSONFastPath.decode(SendMessageRequest.self, from: bytes) == nil)
+        #expect(JSONFastRequests.decode(SendMessageRequest.self, from: bytes) == nil)
     }
 
     @Test func batchEntryWithoutIdIsDeclined() {
         let body = #"{"QueueUrl":"q","Entries":[{"MessageBody":"a"}]}"#
-        #expect(JSONFastPath.decode(SendMessageBatchRequest.self, from: Array(body.utf8)) == nil)
+        #expect(JSONFastRequests.decode(SendMessageBatchRequest.self, from: Array(body.utf8)) == nil)
         let delete = #"{"QueueUrl":"q","Entries":[{"Id":"a"}]}"#
-        #expect(JSONFastPath.decode(DeleteMessageBatchRequest.self, from: Array(delete.utf8)) == nil)
+        #expect(JSONFastRequests.decode(DeleteMessageBatchRequest.self, from: Array(delete.utf8)) == nil)
     }
 
     @Test func otherOperationsAreNotHandled() {
-        #expect(JSONFastPath.decode(GetQueueUrlRequest.self, from: Array(#"{"QueueName":"q"}"#.utf8)) == nil)
+        #expect(JSONFastRequests.decode(GetQueueUrlRequest.self, from: Array(#"{"QueueName":"q"}"#.utf8)) == nil)
     }
 
     // MARK: responses

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct QueryDecodingTests {
     @Test func sendMessageExample() throws {
-        // §1.4.3, byte for byte.
+        // botocore's Query SendMessage (docs/sqs-behaviour.md#signed-examples), byte for byte.
         let body = "Action=SendMessage&Version=2012-11-05&QueueUrl=https%3A%2F%2Fsqs.us-east-1.amazonaws.com%2F123456789012%2FMyQueue&MessageBody=Hello+from+SQS&MessageAttribute.1.Name=City&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=Any+City&MessageAttribute.2.Name=Count&MessageAttribute.2.Value.DataType=Number.int&MessageAttribute.2.Value.StringValue=42&MessageAttribute.3.Name=Blob&MessageAttribute.3.Value.DataType=Binary&MessageAttribute.3.Value.BinaryValue=AAEC&MessageSystemAttribute.1.Name=AWSTraceHeader&MessageSystemAttribute.1.Value.DataType=String&MessageSystemAttribute.1.Value.StringValue=Root%3D1-5759e988-bd862e3fe1be46a994272793%3BSampled%3D1"
         let call = try queryCall(body)
         #expect(call.operation == .sendMessage)
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func receiveMessageExample() throws {
-        // §1.4.4, byte for byte.
+        // botocore's Query ReceiveMessage (docs/sqs-behaviour.md#signed-examples), byte for byte.
         let body = "Action=ReceiveMessage&Version=2012-11-05&QueueUrl=https%3A%2F%2Fsqs.us-east-1.amazonaws.com%2F123456789012%2FMyQueue&MaxNumberOfMessages=2&WaitTimeSeconds=10&VisibilityTimeout=30&AttributeName.1=All&MessageAttributeName.1=All"
         let r = try queryCall(body).decode(ReceiveMessageRequest.self)
         #expect(r.QueueUrl == "https://sqs.us-east-1.amazonaws.com/123456789012/MyQueue")
@@ -211,7 +211,7 @@ import Testing
 
     @Test func unknownAndMissingAction() {
         #expect(throws: SQSError.invalidAction("FooBar")) { try queryCall("Action=FooBar&Version=2012-11-05") }
-        let missing = SQSError(shape: "MissingAction", message: "The request must contain the parameter Action.",
+        let missing = SQSError(code: .missingAction, message: "The request must contain the parameter Action.",
                                modeled: false)
         #expect(throws: missing) { try queryCall("Version=2012-11-05&QueueUrl=q") }
         #expect(throws: missing) { try queryCall("") }

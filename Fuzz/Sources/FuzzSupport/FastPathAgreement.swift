@@ -17,7 +17,7 @@ public func checkFastPathAgreement(operation: SQSOperation, body: [UInt8]) {
 }
 
 private func agree<R: SQSRequest>(_ type: R.Type, _ body: [UInt8]) {
-    guard let fast = JSONFastPath.decode(type, from: body) else { return }
+    guard let fast = JSONFastRequests.decode(type, from: body) else { return }
     guard let slow = try? JSONDecoder().decode(type, from: Data(body)) else {
         fatalError("fast path accepted a body JSONDecoder rejects: \(String(decoding: body, as: UTF8.self))")
     }

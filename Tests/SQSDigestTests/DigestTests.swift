@@ -2,16 +2,15 @@ import Foundation
 import SQSDigest
 import SQSModel
 import Testing
-import WharfEngine
 
-/// sqs-api.md §5: the digests SDKs verify.
+/// The digests SDKs verify (docs/sqs-behaviour.md#md5-digests).
 @Suite struct DigestTests {
     @Test func bodyDigests() {
         #expect(MessageDigest.md5(ofBody: "test") == "098f6bcd4621d373cade4e832627b4f6")
         #expect(MessageDigest.md5(ofBody: "Hello from SQS") == "c7a5a80bb4b8f56b68b7786e692e4a8b")
     }
 
-    /// §5.4 worked example: Blob, City, Count.
+    /// The worked example (docs/sqs-behaviour.md#digest-test-vectors): Blob, City, Count.
     @Test func workedExample() {
         let all: MessageAttributes = [
             "City": string("Any City"),
@@ -23,7 +22,7 @@ import WharfEngine
         #expect(MessageDigest.md5(ofAttributes: subset) == "a0cd70f7688297e12281d1210dc2d7e1")
     }
 
-    /// §5.3 / §5.4 AWSTraceHeader system-attribute digests.
+    /// AWSTraceHeader system-attribute digests (docs/sqs-behaviour.md#digest-test-vectors).
     @Test func systemAttributeDigests() {
         let short: MessageAttributes = [
             "AWSTraceHeader": string("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"),
@@ -57,7 +56,7 @@ import WharfEngine
         ], "c932db14a896c663f83c260297d594ff"),
     ]
 
-    /// §5.5 test vectors.
+    /// The test vectors of docs/sqs-behaviour.md#digest-test-vectors.
     @Test(arguments: 0..<DigestTests.vectors.count)
     func vector(_ index: Int) {
         let (attributes, expected) = Self.vectors[index]
@@ -74,4 +73,12 @@ import WharfEngine
         let b: MessageAttributes = ["a": string("3"), "B": string("2"), "b": string("1")]
         #expect(MessageDigest.md5(ofAttributes: a) == MessageDigest.md5(ofAttributes: b))
     }
+}
+
+func string(_ value: String, type: String = "String") -> MessageAttributeValue {
+    MessageAttributeValue(dataType: type, stringValue: value)
+}
+
+func binary(_ bytes: [UInt8], type: String = "Binary") -> MessageAttributeValue {
+    MessageAttributeValue(dataType: type, binaryValue: Data(bytes))
 }
