@@ -51,7 +51,8 @@ def test_signed_requests_work_and_sender_is_the_caller(secured, protocol):
     assert f"/{ALICE[2]}/" in url
     alice.send_message(QueueUrl=url, MessageBody="hi")
     msgs = alice.receive_message(QueueUrl=url, AttributeNames=["SenderId"])["Messages"]
-    assert msgs[0]["Attributes"]["SenderId"] == ALICE[0]
+    # The principal, as AWS reports it for an account's own keys: the account id, not the key.
+    assert msgs[0]["Attributes"]["SenderId"] == ALICE[2]
     arn = alice.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     assert arn.endswith(f":{ALICE[2]}:" + url.rsplit("/", 1)[1])
 
@@ -193,7 +194,7 @@ def test_add_permission_grants_another_account(secured, protocol):
     with expect_error("AWS.SimpleQueueService.NonExistentQueue"):
         bob.receive_message(QueueUrl=url)
     msg = alice.receive_message(QueueUrl=url, AttributeNames=["SenderId"])["Messages"][0]
-    assert msg["Body"] == "from bob" and msg["Attributes"]["SenderId"] == BOB[0]
+    assert msg["Body"] == "from bob" and msg["Attributes"]["SenderId"] == BOB[2]
     with expect_error("InvalidParameterValue"):
         alice.add_permission(QueueUrl=url, Label="bob-sends", AWSAccountIds=[BOB[2]], Actions=["SendMessage"])
     alice.remove_permission(QueueUrl=url, Label="bob-sends")

@@ -26,7 +26,7 @@ def test_every_workload_runs_against_wharf(server, tmp_path):
     results = run_bench(server.endpoint, ["all"], tmp_path / "wharf.json",
                         "--duration", "1", "--connections", "4", "--messages", "200", "--backlog", "50,300")
     assert set(results) == {"health", "send", "send-batch", "cycle", "mixed-send", "mixed-receive",
-                            "longpoll", "backlog-50", "backlog-300"}
+                            "longpoll", "backlog-50", "backlog-300", "fifo-backlog-50", "fifo-backlog-300"}
     for name, r in results.items():
         assert r["errors"] == 0, (name, r.get("firstError"))
         assert r["requests"] > 0, name

@@ -1,5 +1,5 @@
 """Limits of docs/sqs-behaviour.md#limits not covered elsewhere: the in-flight limit (OverLimit), KMS reuse period,
-the 12-hour visibility total, InvalidAddress, id/handle lengths, tag limits, Number precision.
+the 12-hour visibility total, id/handle lengths, tag limits, Number precision.
 
 Covered by other files (not repeated here): body size/characters, batch limits, queue names,
 numeric receive/visibility/delay/attribute ranges (test_send, test_receive, test_queues,
@@ -189,19 +189,6 @@ def test_visibility_total_cannot_exceed_12_hours_from_receive(sqs, queue):
 
 
 # ------------------------------------------------------------------------------- addresses, ids
-
-@pytest.mark.parametrize("op", ["send_message", "get_queue_attributes"])
-def test_unparseable_queue_url_is_invalid_address(sqs, op):
-    # docs/sqs-behaviour.md#queue-names, #error-codes [I]
-    call = {
-        "send_message": lambda: sqs.send_message(QueueUrl="foobar", MessageBody="x"),
-        "get_queue_attributes": lambda: sqs.get_queue_attributes(QueueUrl="foobar",
-                                                                 AttributeNames=["All"]),
-    }[op]
-    with expect_error("InvalidAddress", 404,
-                      message="The address foobar is not valid for this endpoint."):
-        call()
-
 
 @pytest.mark.parametrize("fifo", [False, True], ids=["standard", "fifo"])
 def test_message_id_and_receipt_handle_lengths(sqs, fifo):

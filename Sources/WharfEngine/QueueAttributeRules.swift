@@ -65,10 +65,12 @@ enum QueueAttributeRules {
             } else if name == "KmsMasterKeyId" {
                 output[name] = raw
             } else if fifo && name == "FifoQueue" {
-                guard creating else {
+                // SetQueueAttributes FifoQueue=true on a FIFO queue changes nothing and is
+                // accepted; anything else would change the type.
+                guard creating || parseBool(raw) == true else {
                     throw .invalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.")
                 }
-                output[name] = "true"
+                if creating { output[name] = "true" }
             } else if fifo && name == "ContentBasedDeduplication" {
                 guard let flag = parseBool(raw) else {
                     throw .invalidAttributeValue("Invalid value for the parameter \(name).")

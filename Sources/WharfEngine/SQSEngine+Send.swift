@@ -144,7 +144,8 @@ extension SQSEngine {
         let md5OfAttributes = MessageDigest.md5(ofAttributes: attributes)
         let md5OfSystem = MessageDigest.md5(ofAttributes: systemAttributes)
         let messageId = identifiers.uuid()
-        let delay = entry.DelaySeconds ?? config.delaySeconds
+        // On a FIFO queue an explicit 0 means the queue's delay too (only 0 gets this far).
+        let delay = config.isFifo ? config.delaySeconds : entry.DelaySeconds ?? config.delaySeconds
         let attributesJSON: Data? = attributes.isEmpty ? nil : try? StoredAttributes.encoder.encode(attributes)
         let record = MessageRecord(
             messageId: messageId, body: body, md5OfBody: md5OfBody, attributesJSON: attributesJSON,

@@ -109,22 +109,33 @@ public final class SQSEngine: Sendable {
     ]
 
     /// Resolves the queue a request addresses — its `QueueUrl` (any host; the last two path
-    /// segments are account and name), else the request path, in the caller's region — and
-    /// checks that the caller may perform `operation` on it.
+    /// segments are account and name; or, as AWS accepts, a bare queue name in the caller's
+    /// account), else the request path, in the caller's region — and checks that the caller
+    /// may perform `operation` on it. A `QueueUrl` that names no queue at all (no account and
+    /// name in its path) is a missing queue, as on AWS.
     func resolveQueue(_ queueUrl: String?, _ ctx: CallContext, for operation: SQSOperation) async throws(SQSError) -> StoredQueue {
         let key: QueueKey
         if let queueUrl {
             // Bytes, not Characters (grapheme breaking showed in profiles): `/` and `?` are ASCII.
             var path = Substring(queueUrl)
+            let hasScheme: Bool
             if let afterScheme = Self.index(afterSchemeOf: path) {
+                hasScheme = true
                 path = path[afterScheme...]
                 path = path.utf8.firstIndex(of: UInt8(ascii: "/")).map { path[$0...] } ?? ""
+            } else {
+                hasScheme = false
             }
             if let query = path.utf8.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
             let segments = path.utf8.split(separator: UInt8(ascii: "/"))
-            guard segments.count >= 2 else { throw .invalidAddress(queueUrl) }
-            key = QueueKey(account: String(Substring(segments[segments.count - 2])), region: ctx.region,
-                           name: String(Substring(segments[segments.count - 1])))
+            if segments.count >= 2 {
+                key = QueueKey(account: String(Substring(segments[segments.count - 2])), region: ctx.region,
+                               name: String(Substring(segments[segments.count - 1])))
+            } else if !hasScheme && segments.count == 1 && segments[0].count == path.utf8.count {
+                key = QueueKey(account: ctx.accountId, region: ctx.region, name: String(path))
+            } else {
+                throw .queueDoesNotExist()
+            }
         } else if let pathQueue = ctx.pathQueue {
             key = QueueKey(account: pathQueue.account, region: ctx.region, name: pathQueue.name)
         } else {

@@ -92,7 +92,8 @@ struct SQSService: Sendable {
             accountId: caller.accountId,
             region: caller.region ?? configuration.defaultRegion,
             endpoint: configuration.publicURL ?? "\(configuration.usesTLS ? "https" : "http")://\(host)",
-            senderId: caller.accessKeyId ?? caller.accountId,
+            // AWS reports the principal: for an account's own keys, the account id (never the key).
+            senderId: caller.accountId,
             traceHeader: head.headers.first(name: "x-amzn-trace-id"),
             pathQueue: pathQueue)
         ctx.secureTransport = configuration.usesTLS

@@ -37,10 +37,31 @@ struct FifoTests {
     @Test func queueTypeCannotChange() async throws {
         let h = try await Harness()
         let url = try await fifoQueue(h)
+        // FifoQueue=true on a FIFO queue changes nothing: accepted, as AWS does.
+        try await h.setAttributes(url, ["FifoQueue": "true"])
+        #expect(try await h.attributes(url)["FifoQueue"] == "true")
         await expectSQSError("InvalidAttributeValue",
                              message: "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.") {
-            try await h.setAttributes(url, ["FifoQueue": "true"])
+            try await h.setAttributes(url, ["FifoQueue": "false"])
         }
+        let standard = try await h.createQueue("plain")
+        await expectSQSError("InvalidAttributeName", message: "Unknown Attribute FifoQueue.") {
+            try await h.setAttributes(standard, ["FifoQueue": "true"])
+        }
+    }
+
+    @Test func switchingToHighThroughputChangesDeduplicationForLaterSends() async throws {
+        let h = try await Harness()
+        let url = try await fifoQueue(h, "switch.fifo")
+        let first = try await h.send(url, "a", group: "g1", dedup: "same")
+        // Queue scope: the same id in another group is a duplicate.
+        #expect(try await h.send(url, "b", group: "g2", dedup: "same").MessageId == first.MessageId)
+        try await h.setAttributes(url, ["DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"])
+        // Group scope from now on: a new group takes the id afresh, the first group still holds it.
+        let third = try await h.send(url, "c", group: "g3", dedup: "same")
+        #expect(third.MessageId != first.MessageId)
+        #expect(try await h.send(url, "d", group: "g3", dedup: "same").MessageId == third.MessageId)
+        #expect(try await h.receive(url, max: 10).map(\.Body) == ["a", "c"])
     }
 
     @Test func highThroughputSettingsAreValidated() async throws {
