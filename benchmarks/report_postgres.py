@@ -22,7 +22,7 @@ def section(results_dir, fmt):
         path = os.path.join(results_dir, name)
         return json.load(open(path)) if os.path.exists(path) else None
 
-    sqlite, pg1, pg2 = load("sqlite"), load("pg1"), load("pg2")
+    sqlite, pg1, pg2, pg2n = load("sqlite"), load("pg1"), load("pg2"), load("pg2n")
     if not pg1:
         return []
 
@@ -50,10 +50,13 @@ def section(results_dir, fmt):
     backlog = sorted((n for n in pg1 if n.startswith("backlog-")), key=lambda n: int(n.split("-")[1]))
     fifo_pg = sorted((n for n in pg1 if n.startswith("fifo-backlog-")), key=lambda n: int(n.split("-")[2]))
     if backlog or fifo_pg:
+        def rcell(rows, name):
+            row = rows.get(name)
+            return f"{fmt(row['requestsPerSecond'])} ({row['p50Millis']:.2f} / {row['p99Millis']:.2f})" if row else "—"
         lines += ["### Receive cost against the backlog", "",
-                  "| workload | SQLite msgs/s (p50 / p99 ms) | PostgreSQL msgs/s (p50 / p99 ms) |", "|---|---:|---:|"]
+                  "| workload | SQLite receives/s (p50 / p99 ms) | PostgreSQL receives/s (p50 / p99 ms) |", "|---|---:|---:|"]
         for name in backlog + fifo_pg:
-            lines.append(f"| {name} | {cell(sqlite, name)} | {cell(pg1, name)} |")
+            lines.append(f"| {name} | {rcell(sqlite, name)} | {rcell(pg1, name)} |")
         lines += ["", "`backlog-N`: receive 10 with VisibilityTimeout 0 over N waiting messages. "
                   "`fifo-backlog-N`: a FIFO receive of one group's message while N messages wait behind "
                   "another group whose head is in flight.", ""]
@@ -98,5 +101,10 @@ def section(results_dir, fmt):
                   f"queue, {fmt(watched['messagesPerSecond'])} msgs/s with four consumers long-polling it through "
                   f"node two (so that every send is followed by a coalesced NOTIFY; the consumers received "
                   f"{fmt(notify['messages_received_by_the_waiting_consumers'])} messages meanwhile): "
-                  f"{100 * notify['throughput_ratio']:.0f} %.", ""]
+                  f"{100 * notify['throughput_ratio']:.0f} % (this includes the consumers' own receives).", ""]
+    if pg2n.get("send-batch") and pg2.get("send-batch"):
+        lines += [f"NOTIFY alone (both nodes told to notify every queue a message arrives in, nobody waiting): "
+                  f"send-batch over two nodes {fmt(mps(pg2n, 'send-batch'))} msgs/s vs {fmt(mps(pg2, 'send-batch'))} "
+                  f"without ({100 * mps(pg2n, 'send-batch') / mps(pg2, 'send-batch'):.0f} %): what notifying only "
+                  f"waited-on queues saves.", ""]
     return lines

@@ -61,7 +61,7 @@ E="--endpoint http://127.0.0.1:9501"
 run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/sqlite-1.json"
 run cycle $E --connections 32 --messages "$MESSAGES" --json "$OUT/sqlite-2.json"
 run longpoll $E --connections 8 --json "$OUT/sqlite-3.json"
-run fifo-backlog $E --connections 16 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/sqlite-4.json"
+run fifo-backlog $E --connections 4 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/sqlite-4.json"
 stop_nodes
 
 # --- PostgreSQL, one node
@@ -71,7 +71,7 @@ run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/pg1-1.jso
 run cycle $E --connections 32 --messages "$MESSAGES" --json "$OUT/pg1-2.json"
 run longpoll $E --connections 8 --json "$OUT/pg1-3.json"
 run backlog $E --connections 16 --duration "$DURATION" --backlog "$BACKLOG" --json "$OUT/pg1-4.json"
-run fifo-backlog $E --connections 16 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/pg1-5.json"
+run fifo-backlog $E --connections 4 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/pg1-5.json"
 stop_nodes
 
 # --- PostgreSQL, two nodes on one schema
@@ -81,9 +81,15 @@ E="--endpoint http://127.0.0.1:9503,http://127.0.0.1:9504"
 run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/pg2-1.json"
 run cycle $E --connections 32 --messages "$MESSAGES" --json "$OUT/pg2-2.json"
 run longpoll $E --connections 8 --json "$OUT/pg2-3.json"
-# NOTIFY's cost: the same send-batch on node one, first with nobody waiting, then with a long
-# poll parked on node two on the same queue (every commit then notifies, coalesced).
+# NOTIFY's cost: the same send-batch on node one, first with nobody waiting on the queue,
+# then with consumers long-polling it through node two (every commit then notifies, coalesced,
+# and wakes them).
 python3 benchmarks/notify_cost.py "$WHARF" 9503 9504 "$DURATION" > "$OUT/pg2-notify.json"
+stop_nodes
+# And NOTIFY alone: both nodes told to notify every queue a message arrives in, nobody waiting.
+WHARF_NOTIFY_EVERY_QUEUE=1 node 9503 --store "$PG_URL?schema=two"
+WHARF_NOTIFY_EVERY_QUEUE=1 node 9504 --store "$PG_URL?schema=two"
+run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/pg2n-1.json"
 stop_nodes
 
 # --- Churn: 1,000,000 sends and deletes, then what vacuum left and what a receive costs.

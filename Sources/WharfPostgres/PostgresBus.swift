@@ -49,11 +49,16 @@ public final class PostgresBus: ClusterBus {
     /// message sent by a node that had not yet learnt of the registration is found then.
     static let registrationGraceMillis: UInt64 = 250
 
+    /// Notify every queue a message arrives in, waited on or not (`WHARF_NOTIFY_EVERY_QUEUE=1`):
+    /// only to measure what the waiter registry saves (benchmarks/run-postgres.sh).
+    private let notifyEveryQueue: Bool
+
     init(configuration: PostgresStoreConfiguration, nodeId: String, logger: Logger) {
         self.configuration = configuration
         self.nodeId = nodeId
         self.logger = logger
         channel = "wharf_" + configuration.schema
+        notifyEveryQueue = ProcessInfo.processInfo.environment["WHARF_NOTIFY_EVERY_QUEUE"] == "1"
     }
 
     private var store: PostgresMessageStore? { storeBox.withLock { $0 } }
@@ -87,7 +92,7 @@ public final class PostgresBus: ClusterBus {
         let start = state.withLock { state -> Bool in
             switch event {
             case .messagesAvailable(let queueIds):
-                let wanted = queueIds.filter { state.remoteWaited.contains($0) }
+                let wanted = notifyEveryQueue ? queueIds : queueIds.filter { state.remoteWaited.contains($0) }
                 if wanted.isEmpty { return false }
                 state.pendingQueues.formUnion(wanted)
             case .queueChanged(let key):

@@ -18,16 +18,30 @@ extension PostgresConnection {
     @discardableResult
     func checkedQuery(_ query: PostgresQuery, logger: Logger, file: String = #fileID,
                       line: Int = #line) async throws -> PostgresRowSequence {
+        try await checked { try await self.query(query, logger: logger, file: file, line: line) }
+    }
+
+    /// A prepared statement's rows, failed as soon as the connection closes (see `checkedQuery`).
+    func checkedExecute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
+        -> [Statement.Row] where Statement.Row: Sendable {
+        try await checked {
+            var rows: [Statement.Row] = []
+            for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
+    /// Runs `operation` on its own task, so that this call can return when the connection
+    /// closes; in the rare race above that task never ends, holding nothing but itself.
+    private func checked<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         guard !isClosed else { throw ConnectionClosed() }
         let watch = ConnectionWatch.shared.watch(self)
-        let outcome = Outcome<PostgresRowSequence>()
+        let outcome = Outcome<T>()
         guard let ticket = watch.add(outcome) else { throw ConnectionClosed() }
         defer { watch.remove(ticket) }
-        // The query runs on its own task so that this call can return when the connection
-        // closes; in the rare race above that task never ends, holding nothing but itself.
         Task {
             do {
-                outcome.finish(.success(try await self.query(query, logger: logger, file: file, line: line)))
+                outcome.finish(.success(try await operation()))
             } catch {
                 outcome.finish(.failure(error))
             }

@@ -30,23 +30,8 @@ extension PostgresMessageStore {
         // result is no proof that the commit happened (a crash in between loses the rows).
         // COMMIT's answer is: it comes once the commit is on disk.
         return try await transaction { connection in
-            let rows = try await connection.checkedQuery("""
-                INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, trace_header,
-                                      sender_id, sent_at, visible_at)
-                SELECT \(queueId), m.id, m.body, m.md5, NULLIF(m.attributes, ''::bytea), NULLIF(m.md5_attributes, ''),
-                       NULLIF(m.trace, ''), m.sender, m.sent, m.visible
-                FROM unnest(\(messages.map(\.record.messageId)), \(messages.map(\.record.body)),
-                            \(messages.map(\.record.md5OfBody)), \(messages.map { Self.bytes($0.record.attributesJSON) }),
-                            \(messages.map { $0.record.md5OfAttributes ?? "" }), \(messages.map { $0.record.traceHeader ?? "" }),
-                            \(messages.map(\.record.senderId)), \(messages.map(\.record.sentAtMillis)),
-                            \(messages.map(\.visibleAtMillis)))
-                     WITH ORDINALITY AS m(id, body, md5, attributes, md5_attributes, trace, sender, sent, visible, ord)
-                ORDER BY m.ord
-                RETURNING seq
-                """, logger: self.logger)
-            var outcomes: [SendOutcome] = []
-            for try await seq in rows.decode(Int64.self) { outcomes.append(.stored(seq: seq)) }
-            return outcomes
+            try await connection.checkedExecute(InsertMessages(queueId: queueId, messages: messages), logger: self.logger)
+                .map { .stored(seq: $0) }
         }
     }
 
@@ -149,11 +134,8 @@ extension PostgresMessageStore {
             // Standard queues: a handle deletes its message whatever happened since. A transaction
             // for the same reason as sends: an acknowledged delete must not come back.
             let outcomes: [DeleteOutcome] = try await transaction { connection in
-                var deleted = Set<Int64>()
-                let rows = try await connection.checkedQuery("""
-                    DELETE FROM messages WHERE queue_id = \(queueId) AND seq = ANY(\(seqs)) RETURNING seq
-                    """, logger: self.logger)
-                for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
+                let deleted = Set(try await connection.checkedExecute(DeleteMessages(queueId: queueId, seqs: seqs),
+                                                                      logger: self.logger))
                 return seqs.map { deleted.contains($0) ? .deleted : .gone }
             }
             if !outcomes.contains(.deleted) {

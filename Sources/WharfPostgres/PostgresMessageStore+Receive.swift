@@ -7,7 +7,7 @@ import WharfEngine
 extension PostgresMessageStore {
     public func receive(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
         var claim = claim
-        if claim.maxInFlight != .max {
+        if claim.maxInFlight != .max && claim.order != .oldestFirst {
             let inFlight = try await inFlightCount(queueId: queueId, claim: claim)
             if inFlight >= claim.maxInFlight { return ReceiveOutcome(claimed: [], atInFlightLimit: true) }
             claim.limit = min(claim.limit, claim.maxInFlight - inFlight)
@@ -15,7 +15,9 @@ extension PostgresMessageStore {
         let outcome: ReceiveOutcome
         switch claim.order {
         case .oldestFirst:
+            // The in-flight limit is counted inside the claim statement: one round trip.
             outcome = try await receiveOldestFirst(queueId: queueId, claim)
+            if outcome.atInFlightLimit { return outcome }
         case .fairByGroup(let startAfter):
             outcome = try await receiveFairly(queueId: queueId, claim, startAfter: startAfter)
         case .fifo:
@@ -56,48 +58,83 @@ extension PostgresMessageStore {
     private func receiveOldestFirst(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
         var outcome = ReceiveOutcome(claimed: [])
         while outcome.claimed.count < claim.limit {
-            let (claimed, moved) = try await claimInSendOrder(queueId: queueId, claim,
-                                                              limit: claim.limit - outcome.claimed.count)
-            outcome.claimed += claimed
-            outcome.movedToDeadLetter += moved
-            if moved == 0 { break }
+            let step = try await claimInSendOrder(queueId: queueId, claim, limit: claim.limit - outcome.claimed.count)
+            outcome.claimed += step.claimed
+            outcome.movedToDeadLetter += step.movedToDeadLetter
+            if step.atInFlightLimit && outcome.claimed.isEmpty { outcome.atInFlightLimit = true }
+            if step.movedToDeadLetter == 0 { break }
         }
         return outcome
     }
 
-    private func claimInSendOrder(queueId: Int64, _ claim: ReceiveClaim, limit: Int) async throws -> ([ClaimedMessage], Int) {
+    private func claimInSendOrder(queueId: Int64, _ claim: ReceiveClaim, limit: Int) async throws -> ReceiveOutcome {
         let target = claim.deadLetter
         // Without a dead-letter queue nothing qualifies for the move.
         let maxReceives = target?.maxReceiveCount ?? Int(Int32.max)
+        let limited = claim.maxInFlight != .max
+        var bindings = Self.claimBinds(queueId, claim, limit: limit, target: target, maxReceives: maxReceives)
+        if limited { bindings.append(Int64(claim.maxInFlight)) }
+        let binds = bindings
         return try await run { connection in
-            let rows = try await connection.checkedQuery(PostgresQuery(unsafeSQL: """
-                WITH fresh AS (
-                    SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
-                      AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
-                redelivered AS (
-                    SELECT seq FROM messages WHERE queue_id = $1 AND receive_count > 0 AND visible_at <= $2
-                      AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
-                candidates AS (
-                    SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes
-                    ORDER BY seq LIMIT $4),
-                moved AS (
-                    UPDATE messages m SET queue_id = $5, dead_letter_source = $6, visible_at = $2
-                    FROM candidates c WHERE m.seq = c.seq AND m.receive_count >= $7
-                    RETURNING m.seq),
-                claimed AS (
-                    UPDATE messages m SET visible_at = $8, receive_count = m.receive_count + 1,
-                           first_receive_at = COALESCE(m.first_receive_at, $2), received_at = $2
-                    FROM candidates c WHERE m.seq = c.seq AND m.receive_count < $7
-                    RETURNING \(Self.qualifiedColumns("m")))
-                SELECT * FROM claimed
-                UNION ALL
-                -- One more row when messages were dead-lettered: minus their number as its seq.
-                SELECT -count(*), '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL
-                FROM moved HAVING count(*) > 0
-                """, binds: Self.claimBinds(queueId, claim, limit: limit, target: target, maxReceives: maxReceives)),
-                logger: self.logger)
-            return try await Self.decodeClaim(rows, claim)
+            let rows = limited
+                ? try await connection.checkedExecute(ClaimLimited(bindings: binds), logger: self.logger)
+                : try await connection.checkedExecute(ClaimUnlimited(bindings: binds), logger: self.logger)
+            var outcome = ReceiveOutcome(claimed: [])
+            for row in rows {
+                switch row.0 {
+                case 1: outcome.movedToDeadLetter = Int(row.1)
+                case 2: outcome.atInFlightLimit = true
+                default:
+                    outcome.claimed.append(Self.claimed((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
+                                                         row.10, row.11, row.12, row.13, row.14, row.15),
+                                                        nowMillis: claim.nowMillis, nonce: claim.nonce))
+                }
+            }
+            outcome.claimed.sort { $0.seq < $1.seq }
+            return outcome
         }
+    }
+
+    /// The claim statement: visible messages in send order (two lanes merged by seq), claimed,
+    /// or dead-lettered past the receive limit, in one statement. With an in-flight limit ($9)
+    /// it also counts the in-flight lane (up to the limit) and claims only the room left.
+    static func claimSQL(limited: Bool) -> String {
+        let inflight = limited ? """
+            inflight AS (
+                SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE queue_id = $1 AND receive_count > 0
+                                           AND visible_at > $2 LIMIT $9) AS f),
+            """ : ""
+        let room = limited ? "LEAST($4, GREATEST(0, $9 - (SELECT n FROM inflight)))" : "$4"
+        let atLimit = limited ? """
+            UNION ALL
+            SELECT 2, n, '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL FROM inflight WHERE n >= $9
+            """ : ""
+        return """
+            WITH \(inflight)
+            fresh AS (
+                SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
+                  AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+            redelivered AS (
+                SELECT seq FROM messages WHERE queue_id = $1 AND receive_count > 0 AND visible_at <= $2
+                  AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+            candidates AS (
+                SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes
+                ORDER BY seq LIMIT \(room)),
+            moved AS (
+                UPDATE messages m SET queue_id = $5, dead_letter_source = $6, visible_at = $2
+                FROM candidates c WHERE m.seq = c.seq AND m.receive_count >= $7
+                RETURNING m.seq),
+            claimed AS (
+                UPDATE messages m SET visible_at = $8, receive_count = m.receive_count + 1,
+                       first_receive_at = COALESCE(m.first_receive_at, $2), received_at = $2
+                FROM candidates c WHERE m.seq = c.seq AND m.receive_count < $7
+                RETURNING \(qualifiedColumns("m")))
+            -- Kind 0: a claimed message; 1: how many were dead-lettered; 2: the limit is reached.
+            SELECT 0, * FROM claimed
+            UNION ALL
+            SELECT 1, count(*), '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL FROM moved HAVING count(*) > 0
+            \(atLimit)
+            """
     }
 
     static func qualifiedColumns(_ alias: String) -> String {
@@ -117,18 +154,6 @@ extension PostgresMessageStore {
         binds.append(Int64(maxReceives))
         binds.append(claim.invisibleUntilMillis)
         return binds
-    }
-
-    /// Claimed rows in seq order, and the dead-lettered count from the sentinel row.
-    static func decodeClaim(_ rows: PostgresRowSequence, _ claim: ReceiveClaim) async throws -> ([ClaimedMessage], Int) {
-        var claimed: [ClaimedMessage] = []
-        var moved = 0
-        for try await row in rows.decode(MessageRow.self) {
-            if row.0 < 0 { moved = Int(-row.0); continue }
-            claimed.append(Self.claimed(row, nowMillis: claim.nowMillis, nonce: claim.nonce))
-        }
-        claimed.sort { $0.seq < $1.seq }
-        return (claimed, moved)
     }
 
     /// Standard queue with message groups: one message from each of up to 32 groups in turn

@@ -1,6 +1,6 @@
 -- The PostgreSQL store's standard ReceiveMessage claim (10 messages, two lanes, SKIP LOCKED,
--- dead-letter branch included) and DeleteMessageBatch statement, as pgbench transactions.
-\set now 0
+-- dead-letter branch included; one statement) and its DeleteMessageBatch (in an explicit
+-- transaction, as the store runs it), as pgbench transactions.
 SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now \gset
 WITH fresh AS (
     SELECT seq FROM messages WHERE queue_id = :queue AND receive_count = 0 AND visible_at <= :now
@@ -21,4 +21,6 @@ claimed AS (
               m.sender_id, m.group_id, m.dedup_id, m.dead_letter_source, m.sent_at, m.visible_at,
               m.receive_count, m.first_receive_at)
 SELECT COALESCE(array_agg(seq), '{}') AS seqs FROM claimed \gset
+BEGIN;
 DELETE FROM messages WHERE queue_id = :queue AND seq = ANY(':seqs'::bigint[]) RETURNING seq;
+COMMIT;
