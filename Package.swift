@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
@@ -92,6 +94,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -101,6 +104,7 @@ let package = Package(
                 "WharfServer",
                 "WharfEngine",
                 "WharfLogging",
+                "WharfConfig",
                 "WharfSQLite",
                 "WharfPostgres",
                 "WharfBench",
@@ -110,6 +114,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -154,6 +159,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // wharf.yaml: the serve settings and the declared queues (checked whole, applied by the engine).
+        .target(name: "WharfConfig",
+                dependencies: ["WharfEngine", "SQSModel", .product(name: "Yams", package: "Yams"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "UnixSignals", package: "swift-service-lifecycle")],
+                swiftSettings: strict),
+        .testTarget(name: "WharfConfigTests", dependencies: ["WharfConfig", "WharfEngine", "WharfSQLite", "SQSModel",
+                                                             .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         // Log lines as text or JSON, and the request id carried into every line of a request.
         .target(name: "WharfLogging", dependencies: [.product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),

@@ -21,6 +21,8 @@ final class LongPollWaiters: Sendable {
     private struct State {
         var queues: [Int64: QueueWaiters] = [:]
         var nextId: UInt64 = 0
+        /// Shutting down: nothing parks any more.
+        var closed = false
     }
     private let state = Mutex(State())
     private let clock: any WharfClock
@@ -46,6 +48,16 @@ final class LongPollWaiters: Sendable {
         for queueId in state.withLock({ Array($0.queues.keys) }) { notify(queueId: queueId) }
     }
 
+    /// Whether `close()` was called.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Wakes every waiter and lets none park from now on (graceful shutdown: parked long polls
+    /// are answered at once).
+    func close() {
+        state.withLock { $0.closed = true }
+        notifyAll()
+    }
+
     func generation(of queueId: Int64) -> UInt64 {
         state.withLock { $0.queues[queueId]?.generation ?? 0 }
     }
@@ -61,7 +73,7 @@ final class LongPollWaiters: Sendable {
                 let clock = self.clock
                 let (parked, first) = state.withLock { state -> (Bool, Bool) in
                     var entry = state.queues[queueId] ?? QueueWaiters()
-                    guard entry.generation == seenGeneration, !Task.isCancelled else { return (false, false) }
+                    guard entry.generation == seenGeneration, !state.closed, !Task.isCancelled else { return (false, false) }
                     let timer = Task { [weak self] in
                         try? await clock.sleep(untilMillis: deadlineMillis)
                         if !Task.isCancelled { self?.resume(queueId: queueId, id: id) }

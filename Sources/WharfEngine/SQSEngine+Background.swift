@@ -82,6 +82,10 @@ extension SQSEngine {
     /// Long polls parked on this node now.
     public var parkedLongPolls: Int { waiters.parkedCount }
 
+    /// Graceful shutdown: parked long polls are answered empty now, and receives no longer wait
+    /// (they answer what they find at once). Everything else goes on until the process ends.
+    public func stopLongPolls() { waiters.close() }
+
     /// How long the retention sweep lease lasts when `expireMessages` is called directly.
     public static let defaultSweepLeaseMillis: Int64 = 180_000
 

@@ -5,23 +5,8 @@ import SQSModel
 extension SQSEngine {
     public func createQueue(_ request: CreateQueueRequest, _ ctx: CallContext) async throws(SQSError) -> CreateQueueResponse {
         let name = request.QueueName
-        let requested = request.Attributes ?? [:]
-        // The name and FifoQueue=true must agree; FifoQueue=false on a standard name is an
-        // unknown attribute, as AWS answers (docs/sqs-behaviour.md#attribute-validation).
-        let fifoName = name.hasSuffix(".fifo")
-        let fifoFlag = requested["FifoQueue"].flatMap(QueueAttributeRules.parseBool)
-        let fifo = fifoName || fifoFlag == true
-        if fifo && (!fifoName || fifoFlag != true) {
-            throw .invalidParameterValue(
-                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
-        }
-        guard MessageRules.isValidQueueName(name) else {
-            throw .invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
-        }
-        let attributes = try QueueAttributeRules.validate(requested, fifo: fifo, creating: true)
-        try QueueAttributeRules.validateCombination(QueueConfig.fifoDefaults.merging(attributes) { $1 })
-        let tags = request.tags ?? [:]
-        try TagRules.validate(tags)
+        let (fifo, attributes, tags) = try Self.validateCreation(name: name, attributes: request.Attributes ?? [:],
+                                                                 tags: request.tags ?? [:])
         let key = QueueKey(account: ctx.accountId, region: ctx.region, name: name)
         try await checkRedriveTarget(attributes, source: key, fifo: fifo)
 
@@ -306,5 +291,32 @@ extension SQSEngine {
     func isDeadLetterQueue(_ queue: StoredQueue) async throws(SQSError) -> Bool {
         let arn = queue.key.arn
         return try await storage { try await store.loadQueues() }.contains { $0.config.redrivePolicy?.deadLetterTargetArn == arn }
+    }
+}
+
+// What CreateQueue checks before it looks at the store; also how a configuration file's
+// declared queues are checked before any is applied.
+extension SQSEngine {
+    /// Throws the error CreateQueue answers for this name, these attributes and tags (all but
+    /// the dead-letter target's existence, which needs the store); returns the queue's type and
+    /// the validated attributes and tags.
+    public static func validateCreation(name: String, attributes requested: [String: String], tags: [String: String])
+        throws(SQSError) -> (fifo: Bool, attributes: [String: String], tags: [String: String]) {
+        // The name and FifoQueue=true must agree; FifoQueue=false on a standard name is an
+        // unknown attribute, as AWS answers (docs/sqs-behaviour.md#attribute-validation).
+        let fifoName = name.hasSuffix(".fifo")
+        let fifoFlag = requested["FifoQueue"].flatMap(QueueAttributeRules.parseBool)
+        let fifo = fifoName || fifoFlag == true
+        if fifo && (!fifoName || fifoFlag != true) {
+            throw .invalidParameterValue(
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+        }
+        guard MessageRules.isValidQueueName(name) else {
+            throw .invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+        let attributes = try QueueAttributeRules.validate(requested, fifo: fifo, creating: true)
+        try QueueAttributeRules.validateCombination(QueueConfig.fifoDefaults.merging(attributes) { $1 })
+        try TagRules.validate(tags)
+        return (fifo, attributes, tags)
     }
 }

@@ -82,6 +82,9 @@ extension SQSEngine {
             let next = try await storage { try await store.nextVisibleTime(queueId: queue.id, after: now) }
             await waiters.wait(queueId: queue.id, seenGeneration: generation,
                                deadlineMillis: min(deadline, next ?? deadline))
+            // Shutting down: a waiting receive ends empty rather than claim messages the
+            // client may never get to read before its connection closes.
+            if waiters.isClosed { return ReceiveMessageResponse(Messages: []) }
             parked = true
         }
     }

@@ -149,7 +149,12 @@ struct SQSChildChannel: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        // The handlers do the work; this task only keeps the connection registered until it closes.
-        try? await value.channel.closeFuture.get()
+        // The handlers do the work; this task only keeps the connection registered until it
+        // closes — or until it is cancelled (a graceful shutdown past its bound), which closes it.
+        await withTaskCancellationHandler {
+            try? await value.channel.closeFuture.get()
+        } onCancel: {
+            value.channel.close(promise: nil)
+        }
     }
 }

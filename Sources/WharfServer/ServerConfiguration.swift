@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     /// Connections silent for this long are closed (slow or abandoned clients). Longer than the
     /// 20 s maximum long poll, so a waiting receive is never cut off.
     public var idleTimeoutSeconds: Int64 = 75
+    /// How long a graceful shutdown (SIGTERM) may wait for requests in progress before it
+    /// closes their connections.
+    public var shutdownTimeoutSeconds: Int64 = 10
     /// Connections open at once; more are closed on arrival.
     public var maxConnections = 4096
     /// Engine limits (in-flight messages per queue).

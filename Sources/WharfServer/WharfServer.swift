@@ -3,9 +3,10 @@ import HummingbirdCore
 import HummingbirdTLS
 import NIOSSL
 import Logging
+import ServiceLifecycle
 import WharfEngine
 
-/// Serves the SQS endpoint for an engine until SIGINT/SIGTERM. Which store the engine runs on
+/// Serves the SQS endpoint for an engine until SIGINT/SIGTERM, then shuts down gracefully. Which store the engine runs on
 /// is decided by the caller (`wharf serve`): the server only speaks HTTP.
 public enum WharfServer {
     public enum StartError: Error, CustomStringConvertible {
@@ -20,7 +21,7 @@ public enum WharfServer {
 
     public static func run(_ configuration: ServerConfiguration, engine: SQSEngine, storeDescription: String,
                            metrics: ServerMetrics? = nil, diskFree: @escaping @Sendable () -> Int64? = { nil },
-                           logger: Logger) async throws {
+                           services: [any Service] = [], logger: Logger) async throws {
         if configuration.credentials.isEmpty {
             guard configuration.isLoopback else { throw StartError.credentialsRequired(configuration.host) }
             logger.warning("DEV MODE: no credentials configured. Signatures are NOT verified; every request is accepted and acts as account \(configuration.accountId). Configure --credentials-file before exposing this server.")
@@ -30,18 +31,17 @@ public enum WharfServer {
         let application = try makeApplication(engine: engine, configuration: configuration,
                                               storeDescription: storeDescription, metrics: metrics, diskFree: diskFree,
                                               logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Cluster events, move tasks nobody runs, retention sweeps (receives skip expired
-                // messages in between anyway).
-                await engine.runBackgroundWork(sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000,
-                                               statsIntervalMillis: Int64(configuration.gaugeIntervalSeconds) * 1000)
-            }
-            group.addTask { try await application.runService() }
-            // The application returns on a shutdown signal; stop the background work with it.
-            try await group.next()
-            group.cancelAll()
-        }
+        // Shut down in reverse order: the caller's services (configuration reloads), then the
+        // engine (parked long polls answered empty), then the listener (no new connections;
+        // each open one closes once its request in progress is answered). Past the bound the
+        // rest are cancelled: their connections are closed unanswered.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: application),
+                       .init(service: EngineService(engine: engine, configuration: configuration, logger: logger))]
+                + services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownTimeoutSeconds)
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// The Hummingbird application for an engine. Sockets are served by SQSChannelHandler; the
@@ -82,5 +82,27 @@ public enum WharfServer {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
         return try .tls(http, tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    }
+}
+
+/// The engine's background work (cluster events, move tasks, retention sweeps, queue gauges),
+/// and the engine's part of a graceful shutdown: parked long polls end empty.
+struct EngineService: Service {
+    let engine: SQSEngine
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await cancelWhenGracefulShutdown {
+                await engine.runBackgroundWork(
+                    sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000,
+                    statsIntervalMillis: Int64(configuration.gaugeIntervalSeconds) * 1000)
+            }
+        } onGracefulShutdown: {
+            let parked = engine.parkedLongPolls
+            engine.stopLongPolls()
+            logger.notice("Shutting down: \(parked) parked long poll(s) answered empty; no new connections; open ones close once answered (at most \(configuration.shutdownTimeoutSeconds) s)")
+        }
     }
 }

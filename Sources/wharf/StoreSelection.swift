@@ -12,10 +12,10 @@ enum StoreSelection {
     case sqlite(directory: String)
     case postgres(PostgresStoreConfiguration)
 
-    /// `--store` wins over `WHARF_STORE`; neither means SQLite in `dataDirectory`. A URL that
-    /// does not parse is refused with the reason (never echoing a password).
-    static func choose(option: String?, environment: [String: String], dataDirectory: String) throws -> StoreSelection {
-        guard let text = option ?? environment["WHARF_STORE"], !text.isEmpty else {
+    /// The `store` setting (flag, `WHARF_STORE` or file); none means SQLite in `dataDirectory`.
+    /// A URL that does not parse is refused with the reason (never echoing a password).
+    static func choose(_ setting: String?, dataDirectory: String) throws -> StoreSelection {
+        guard let text = setting, !text.isEmpty else {
             return .sqlite(directory: dataDirectory)
         }
         if text.hasPrefix("sqlite:") {

@@ -64,6 +64,22 @@ import WharfEngine
         #expect(try await result(poll, h).map(\.Body) == ["a"])
     }
 
+    /// Graceful shutdown: parked polls end empty without the clock moving (the message sent
+    /// afterwards stays in the queue), and a later receive does not wait.
+    @Test func stopLongPollsAnswersParkedPollsEmpty() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-stop")
+        let start = h.clock.nowMillis()
+        let polls = [startReceive(h, url), startReceive(h, url)]
+        await waitUntilParked(h.clock, count: 2)
+        h.engine.stopLongPolls()
+        for poll in polls { #expect(try await result(poll, h).isEmpty) }
+        try await h.send(url, "after")
+        #expect(try await result(startReceive(h, url), h).map(\.Body) == ["after"])
+        #expect(try await result(startReceive(h, url), h).isEmpty)
+        #expect(h.clock.nowMillis() == start)
+    }
+
     @Test func returnsEmptyOnlyAfterTheWait() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-empty")
