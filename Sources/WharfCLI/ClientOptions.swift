@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SQSModel
 import WharfClient
 
 /// The client subcommands of `wharf`, for the root command's `subcommands:` list.
@@ -100,6 +99,11 @@ func keyValues(_ pairs: [String], option: String) throws -> [String: String] {
     return result
 }
 
+/// `name=value` pairs as queue attributes.
+func queueAttributes(_ pairs: [String], option: String) throws -> [QueueAttributeName: String] {
+    Dictionary(uniqueKeysWithValues: try keyValues(pairs, option: option).map { (QueueAttributeName(rawValue: $0.key), $0.value) })
+}
+
 /// A map as `{"<name>": {...}}` JSON, or as sorted `key=value` lines.
 func printMap(_ name: String, _ map: [String: String], json: Bool) throws {
     if json { return printLine(try jsonText([name: map])) }
@@ -116,5 +120,5 @@ extension ClientOptions {
 
 /// A queue given by name or URL, as a URL.
 func resolveQueue(_ queue: String, client: SQSClient) async throws -> String {
-    queue.contains("://") ? queue : try await client.queueUrl(named: queue)
+    queue.contains("://") ? queue : try await client.queueURL(named: queue)
 }

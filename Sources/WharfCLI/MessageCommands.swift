@@ -22,9 +22,7 @@ public struct SendCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let (client, queueURL) = try await options.clientAndQueue(queue)
-        let attributes = try keyValues(self.attributes, option: "--attribute")
-            .mapValues { MessageAttributeValue(dataType: "String", stringValue: $0) }
-        let messageAttributes = attributes.isEmpty ? nil : attributes
+        let messageAttributes = try keyValues(self.attributes, option: "--attribute").mapValues { MessageAttribute.string($0) }
         if let file {
             try await sendLines(file: file, queueURL: queueURL, attributes: messageAttributes, client: client)
             return
@@ -32,13 +30,14 @@ public struct SendCommand: AsyncParsableCommand {
         // From stdin, one trailing newline (as `echo` writes) is not part of the body.
         var text = body ?? String(decoding: CLIEnvironment.current.readStdin(), as: UTF8.self)
         if body == nil, text.hasSuffix("\n") { text.removeLast() }
-        let response = try await client.sendMessage(queueUrl: queueURL, body: text, delaySeconds: delay,
-                                                    attributes: messageAttributes, groupId: group, deduplicationId: dedup)
-        if options.json { printLine(try jsonText(response)); return }
-        printLine(response.SequenceNumber.map { "\(response.MessageId)\t\($0)" } ?? response.MessageId)
+        let sent = try await client.sendMessage(text, to: queueURL, delaySeconds: delay, groupId: group,
+                                                deduplicationId: dedup, messageAttributes: messageAttributes)
+        if options.json { printLine(try jsonText(SendMessageResponse(sent))); return }
+        printLine(sent.sequenceNumber.map { "\(sent.messageId)\t\($0)" } ?? sent.messageId)
     }
 
-    private func sendLines(file: String, queueURL: String, attributes: MessageAttributes?, client: SQSClient) async throws {
+    private func sendLines(file: String, queueURL: String, attributes: [String: MessageAttribute],
+                           client: SQSClient) async throws {
         let data: Data
         if file == "-" {
             data = CLIEnvironment.current.readStdin()
@@ -56,15 +55,15 @@ public struct SendCommand: AsyncParsableCommand {
         var index = 0
         while index < lines.count {
             let chunk = lines[index..<min(index + 10, lines.count)]
-            let entries = chunk.enumerated().map { offset, line in
-                let number = index + offset + 1
-                return SendMessageBatchRequestEntry(
-                    Id: "l\(number)", MessageBody: line, DelaySeconds: delay, MessageAttributes: attributes,
-                    MessageDeduplicationId: dedup.map { "\($0)-\(number)" }, MessageGroupId: group)
+            let messages = chunk.enumerated().map { offset, line in
+                OutgoingMessage(body: line, delaySeconds: delay, groupId: group,
+                                deduplicationId: dedup.map { "\($0)-\(index + offset + 1)" }, messageAttributes: attributes)
             }
-            let response = try await client.sendMessageBatch(SendMessageBatchRequest(QueueUrl: queueURL, Entries: entries))
-            sent += response.Successful.count
-            for failure in response.Failed ?? [] { failed.append("line \(failure.Id.dropFirst()): \(failure.Code) \(failure.Message ?? "")") }
+            let outcome = try await client.sendMessages(messages, to: queueURL)
+            sent += outcome.successful.count
+            for failure in outcome.failed {
+                failed.append("line \(index + failure.index + 1): \(failure.code) \(failure.message ?? "")")
+            }
             index += chunk.count
             if Date().timeIntervalSince(lastReport) >= 0.5 || index == lines.count {
                 lastReport = Date()
@@ -93,20 +92,21 @@ public struct ReceiveCommand: AsyncParsableCommand {
     public func run() async throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         let (client, queueURL) = try await options.clientAndQueue(queue)
-        var messages: [Message] = []
+        var messages: [SQSMessage] = []
         while messages.count < count {
             let batch = try await client.receiveMessages(
-                queueUrl: queueURL, max: min(10, count - messages.count), wait: wait, visibility: visibility,
-                systemAttributes: ["All"], messageAttributes: ["All"])
+                from: queueURL, maxMessages: min(10, count - messages.count), waitTimeSeconds: wait,
+                visibilityTimeout: visibility, systemAttributeNames: [.all], messageAttributeNames: ["All"])
             if batch.isEmpty { break }
             messages += batch
-            if !options.json { for message in batch { printLine("\(message.MessageId)\t\(message.Body)") } }
+            if !options.json { for message in batch { printLine("\(message.id)\t\(message.body)") } }
         }
-        if options.json { printLine(try jsonText(["Messages": messages])) }
+        // As the aws CLI prints it: the response's members.
+        if options.json { printLine(try jsonText(["Messages": messages.map { Message($0) }])) }
         if delete && !messages.isEmpty {
-            let outcome = try await client.deleteMessages(queueUrl: queueURL, receiptHandles: messages.map(\.ReceiptHandle))
+            let outcome = try await client.deleteMessages(messages.map(\.receiptHandle), from: queueURL)
             if !outcome.failed.isEmpty {
-                printError("\(outcome.failed.count) deletes failed: \(outcome.failed.map(\.Code).joined(separator: ", "))")
+                printError("\(outcome.failed.count) deletes failed: \(outcome.failed.map(\.code).joined(separator: ", "))")
                 throw ExitCode(1)
             }
         }

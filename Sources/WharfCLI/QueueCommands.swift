@@ -20,12 +20,11 @@ public struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try options.makeClient()
-            var attributes = try keyValues(self.attributes, option: "--attribute")
-            if name.hasSuffix(".fifo") && attributes["FifoQueue"] == nil { attributes["FifoQueue"] = "true" }
+            var attributes = try queueAttributes(self.attributes, option: "--attribute")
+            if name.hasSuffix(".fifo") && attributes[.fifoQueue] == nil { attributes[.fifoQueue] = "true" }
             let tags = try keyValues(self.tags, option: "--tag")
-            let response = try await client.createQueue(CreateQueueRequest(
-                QueueName: name, Attributes: attributes.isEmpty ? nil : attributes, tags: tags.isEmpty ? nil : tags))
-            printLine(options.json ? try jsonText(response) : response.QueueUrl)
+            let url = try await client.createQueue(named: name, attributes: attributes, tags: tags)
+            printLine(options.json ? try jsonText(CreateQueueResponse(QueueUrl: url)) : url)
         }
     }
 
@@ -50,7 +49,7 @@ public struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "Queue name.") var name: String
 
         func run() async throws {
-            let url = try await options.makeClient().queueUrl(named: name)
+            let url = try await options.makeClient().queueURL(named: name)
             printLine(options.json ? try jsonText(["QueueUrl": url]) : url)
         }
     }
@@ -62,7 +61,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, url) = try await options.clientAndQueue(queue)
-            try await client.deleteQueue(queueUrl: url)
+            try await client.deleteQueue(url)
         }
     }
 
@@ -73,7 +72,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, url) = try await options.clientAndQueue(queue)
-            try await client.purgeQueue(PurgeQueueRequest(QueueUrl: url))
+            try await client.purgeQueue(url)
         }
     }
 
@@ -90,8 +89,9 @@ public struct QueueCommand: AsyncParsableCommand {
             func run() async throws {
                 let (client, url) = try await options.clientAndQueue(queue)
                 let attributes = try await client.queueAttributes(
-                    queueUrl: url, names: names.isEmpty ? ["All"] : names)
-                try printMap("Attributes", attributes, json: options.json)
+                    of: url, names: names.isEmpty ? [.all] : names.map(QueueAttributeName.init(rawValue:)))
+                try printMap("Attributes", Dictionary(uniqueKeysWithValues: attributes.map { ($0.key.rawValue, $0.value) }),
+                             json: options.json)
             }
         }
 
@@ -103,8 +103,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let (client, url) = try await options.clientAndQueue(queue)
-                try await client.setQueueAttributes(SetQueueAttributesRequest(
-                    QueueUrl: url, Attributes: try keyValues(pairs, option: "attribute")))
+                try await client.setQueueAttributes(try queueAttributes(pairs, option: "attribute"), of: url)
             }
         }
     }
@@ -121,8 +120,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let (client, url) = try await options.clientAndQueue(queue)
-                let tags = try await client.listQueueTags(ListQueueTagsRequest(
-                    QueueUrl: url)).Tags ?? [:]
+                let tags = try await client.queueTags(of: url)
                 try printMap("Tags", tags, json: options.json)
             }
         }
@@ -135,8 +133,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let (client, url) = try await options.clientAndQueue(queue)
-                try await client.tagQueue(TagQueueRequest(
-                    QueueUrl: url, Tags: try keyValues(pairs, option: "tag")))
+                try await client.tagQueue(url, with: try keyValues(pairs, option: "tag"))
             }
         }
 
@@ -148,8 +145,7 @@ public struct QueueCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let (client, url) = try await options.clientAndQueue(queue)
-                try await client.untagQueue(UntagQueueRequest(
-                    QueueUrl: url, TagKeys: keys))
+                try await client.untagQueue(url, removing: keys)
             }
         }
     }
@@ -166,7 +162,7 @@ public struct RedriveCommand: AsyncParsableCommand {
     static func arn(_ queue: String, client: SQSClient) async throws -> String {
         if queue.hasPrefix("arn:") { return queue }
         let url = try await resolveQueue(queue, client: client)
-        guard let arn = try await client.queueAttributes(queueUrl: url, names: ["QueueArn"])["QueueArn"] else {
+        guard let arn = try await client.queueAttributes(of: url, names: [.queueARN])[.queueARN] else {
             throw ValidationError("no QueueArn for \(queue)")
         }
         return arn
@@ -182,11 +178,11 @@ public struct RedriveCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try options.makeClient()
-            let response = try await client.startMessageMoveTask(StartMessageMoveTaskRequest(
-                SourceArn: try await RedriveCommand.arn(source, client: client),
-                DestinationArn: try await destination.asyncMap { try await RedriveCommand.arn($0, client: client) },
-                MaxNumberOfMessagesPerSecond: rate))
-            printLine(options.json ? try jsonText(response) : response.TaskHandle ?? "")
+            let handle = try await client.startMessageMoveTask(
+                sourceARN: try await RedriveCommand.arn(source, client: client),
+                destinationARN: try await destination.asyncMap { try await RedriveCommand.arn($0, client: client) },
+                maxNumberOfMessagesPerSecond: rate)
+            printLine(options.json ? try jsonText(StartMessageMoveTaskResponse(TaskHandle: handle)) : handle)
         }
     }
 
@@ -197,13 +193,18 @@ public struct RedriveCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try options.makeClient()
-            let response = try await client.listMessageMoveTasks(ListMessageMoveTasksRequest(
-                SourceArn: try await RedriveCommand.arn(source, client: client), MaxResults: 10))
-            if options.json { printLine(try jsonText(response)); return }
-            for task in response.Results ?? [] {
-                printLine([task.Status ?? "?", "moved=\(task.ApproximateNumberOfMessagesMoved ?? 0)",
-                           "toMove=\(task.ApproximateNumberOfMessagesToMove.map(String.init) ?? "?")",
-                           task.TaskHandle ?? "", task.FailureReason ?? ""].joined(separator: "\t"))
+            let tasks = try await client.listMessageMoveTasks(
+                sourceARN: try await RedriveCommand.arn(source, client: client), maxResults: 10)
+            if options.json {
+                // As the service answers: no Results member when there are none.
+                let results = tasks.isEmpty ? nil : tasks.map(ListMessageMoveTasksResultEntry.init)
+                printLine(try jsonText(ListMessageMoveTasksResponse(Results: results)))
+                return
+            }
+            for task in tasks {
+                printLine([task.status?.rawValue ?? "?", "moved=\(task.approximateNumberOfMessagesMoved ?? 0)",
+                           "toMove=\(task.approximateNumberOfMessagesToMove.map(String.init) ?? "?")",
+                           task.taskHandle ?? "", task.failureReason ?? ""].joined(separator: "\t"))
             }
         }
     }
@@ -214,8 +215,9 @@ public struct RedriveCommand: AsyncParsableCommand {
         @Argument(help: "Task handle.") var taskHandle: String
 
         func run() async throws {
-            let response = try await options.makeClient().cancelMessageMoveTask(CancelMessageMoveTaskRequest(TaskHandle: taskHandle))
-            printLine(options.json ? try jsonText(response) : "moved \(response.ApproximateNumberOfMessagesMoved ?? 0)")
+            let moved = try await options.makeClient().cancelMessageMoveTask(taskHandle)
+            printLine(options.json ? try jsonText(CancelMessageMoveTaskResponse(ApproximateNumberOfMessagesMoved: moved.map { Int64($0) }))
+                                   : "moved \(moved ?? 0)")
         }
     }
 }

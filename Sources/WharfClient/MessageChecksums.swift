@@ -3,7 +3,7 @@ import SQSModel
 
 /// Verification of the MD5s SQS returns for bodies and attributes (docs/sqs-behaviour.md#md5-digests), with the
 /// same `MessageDigest` the server computes them with.
-public enum MessageChecksums {
+enum MessageChecksums {
     static func verify<Request: SQSRequest, Response: SQSResponse>(_ request: Request, _ response: Response) throws(SQSClientError) {
         if let request = request as? SendMessageRequest, let response = response as? SendMessageResponse {
             try check(body: request.MessageBody, attributes: request.MessageAttributes, id: response.MessageId,

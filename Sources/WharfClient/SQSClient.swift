@@ -6,20 +6,35 @@ import NIOHTTP1
 import SQSModel
 import SigV4
 
-/// A client for Amazon SQS and servers that speak its API (Wharf, moto, ElasticMQ ...).
+/// A client for Amazon SQS and servers that speak its API (Wharf, moto, ElasticMQ …).
 ///
 /// ```swift
-/// let sqs = SQSClient(configuration: .init(region: "eu-west-1"))
-/// let url = try await sqs.queueUrl(named: "orders")
-/// try await sqs.sendMessage(queueUrl: url, body: "hello")
-/// for message in try await sqs.receiveMessages(queueUrl: url, max: 10, wait: 20) { ... }
+/// let sqs = SQSClient(region: "us-east-1", endpoint: URL(string: "http://localhost:9324"))
+/// let queueURL = try await sqs.createQueue(named: "orders")
+/// try await sqs.sendMessage("hello", to: queueURL)
+/// for message in try await sqs.receiveMessages(from: queueURL, maxMessages: 10, waitTimeSeconds: 20) {
+///     print(message.id, message.body)
+///     try await sqs.deleteMessage(message.receiptHandle, from: queueURL)
+/// }
 /// ```
 ///
-/// Every operation is one typed call over AWS JSON 1.0, signed with SigV4, retried on 5xx,
-/// throttling and dropped connections, and checked against SQS's limits and MD5s.
+/// Every operation is one `async` call over AWS JSON 1.0, signed with SigV4, retried on 5xx,
+/// throttling and dropped connections, checked against SQS's limits before it is sent and
+/// against the MD5s SQS answers; every one throws `SQSClientError`. Queues are named by URL (a
+/// `String`, as SQS hands it out), received messages by their receipt handle. Calls that
+/// list things are `list…` and return all of them; calls that read a queue's properties are
+/// named after them (`queueAttributes(of:)`, `queueTags(of:)`).
+///
+/// Without arguments the client finds region, endpoint and credentials as the AWS SDKs do
+/// (environment, profile files, container and instance credentials); `SQSClientConfiguration`
+/// sets them, the timeouts and the retry policy. One client serves any number of concurrent
+/// calls.
 public final class SQSClient: Sendable {
+    /// The configuration the client was made with.
     public let configuration: SQSClientConfiguration
+    /// The region in effect, which signatures are scoped to (see `SQSClientConfiguration.region`).
     public let region: String
+    /// The endpoint in effect (see `SQSClientConfiguration.endpoint`).
     public let endpoint: URL
     let credentials: any CredentialsProvider
     let httpClient: HTTPClient
@@ -35,13 +50,15 @@ public final class SQSClient: Sendable {
         self.httpClient = httpClient ?? sharedHTTPClient
     }
 
+    /// A client for this region and endpoint (nil: found as the AWS SDKs find them), with the
+    /// default configuration.
     public convenience init(region: String? = nil, endpoint: URL? = nil, credentials: (any CredentialsProvider)? = nil) {
         self.init(configuration: SQSClientConfiguration(region: region, endpoint: endpoint, credentials: credentials))
     }
 
-    /// Sends any request and decodes its response: what the typed operations call. Validates
-    /// the request, retries, and verifies MD5s per the configuration.
-    public func perform<Request: SQSRequest, Response: SQSResponse>(
+    /// Sends any request of the wire model and decodes its response: what every operation
+    /// calls. Validates the request, retries, and verifies MD5s per the configuration.
+    package func perform<Request: SQSRequest, Response: SQSResponse>(
         _ request: Request, returning: Response.Type = Response.self
     ) async throws(SQSClientError) -> Response {
         if configuration.validateRequests { try RequestValidation.check(request) }

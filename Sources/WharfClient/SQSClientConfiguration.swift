@@ -2,12 +2,20 @@ import Foundation
 import Logging
 
 /// How an `SQSClient` finds its region, endpoint and credentials and how hard it tries.
+///
+/// ```swift
+/// var configuration = SQSClientConfiguration(region: "eu-west-1")
+/// configuration.profile = "consumer"
+/// configuration.timeout = 5
+/// configuration.retry = RetryPolicy(maxAttempts: 5)
+/// let sqs = SQSClient(configuration: configuration)
+/// ```
 public struct SQSClientConfiguration: Sendable {
     /// Explicit region; else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, us-east-1.
     public var region: String?
     /// Explicit endpoint; else `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL`, `https://sqs.<region>.amazonaws.com`.
     public var endpoint: URL?
-    /// Send each queue-scoped request to the scheme, host and port of its `QueueUrl`, so queues
+    /// Send each call that names a queue to the scheme, host and port of its queue URL, so queues
     /// of several servers (or a server behind another name) work from one client.
     public var useQueueURLOrigin: Bool = false
     /// Profile for region and credentials; else `AWS_PROFILE`, else `default`.
@@ -59,6 +67,12 @@ public struct SQSClientConfiguration: Sendable {
 
 /// Retries with exponential backoff and full jitter: attempt n waits a random time in
 /// 0 ..< min(maxDelay, baseDelay * 2^(n-1)), which spreads a crowd of clients apart after an outage.
+///
+/// ```swift
+/// var configuration = SQSClientConfiguration()
+/// configuration.retry = RetryPolicy(maxAttempts: 1)   // no retries
+/// configuration.retry = RetryPolicy(maxAttempts: 8, baseDelay: 0.2, maxDelay: 5)
+/// ```
 public struct RetryPolicy: Sendable {
     /// Total attempts, the first included; 1 disables retries.
     public var maxAttempts: Int

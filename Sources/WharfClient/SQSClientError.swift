@@ -4,7 +4,19 @@ import SQSModel
 ///
 /// Users of other SDKs switch on AWS's code, so `code` is the Query-era code SQS puts in
 /// `x-amzn-query-error` (`AWS.SimpleQueueService.NonExistentQueue`), not the JSON `__type`
-/// shape (`QueueDoesNotExist`), which stays available as `SQSError.shape`.
+/// shape (`QueueDoesNotExist`), which stays available as `SQSError.shape`; code that needs to
+/// know which error it has compares `SQSError.code` with the constants of `SQSError.Code`
+/// (`SQSError` comes from the `SQSModel` module, shared with the server).
+///
+/// ```swift
+/// do throws(SQSClientError) {
+///     _ = try await sqs.queueURL(named: "missing")
+/// } catch .service(let error, let requestId) where error.code == .queueDoesNotExist {
+///     print("no such queue (request \(requestId ?? "?"))")
+/// } catch {
+///     print(error.code ?? "no code", error.message)
+/// }
+/// ```
 public enum SQSClientError: Error, Sendable, CustomStringConvertible {
     /// The service answered with an error. `requestId` is `x-amzn-RequestId`, for support cases.
     case service(SQSError, requestId: String?)
@@ -65,6 +77,14 @@ public enum SQSClientError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Which digest did not match, for which message or batch entry.
+///
+/// ```swift
+/// do throws(SQSClientError) {
+///     try await sqs.sendMessage("hello", to: queueURL)
+/// } catch .checksumMismatch(let mismatch) {
+///     print("\(mismatch.field) of \(mismatch.id) is not what was sent")
+/// }
+/// ```
 public struct ChecksumMismatch: Sendable, Equatable, CustomStringConvertible {
     /// The response member, e.g. `MD5OfBody` or `MD5OfMessageAttributes`.
     public var field: String

@@ -1,5 +1,4 @@
 import Foundation
-import SQSModel
 
 /// Collects deletes and sends them as DeleteMessageBatch: as soon as `maxBatch` are pending,
 /// or `flushInterval` after the first of a batch arrived.

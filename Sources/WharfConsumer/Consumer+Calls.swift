@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 
 /// The consumer's own SQS calls besides receiving: deletes, visibility changes, the heartbeat.
 /// A failure of any of them is reported per message with SQS's code, since each one means the
@@ -26,15 +26,15 @@ extension Consumer {
     }
 
     /// ChangeMessageVisibilityBatch in chunks of 10; counts releases (or heartbeats).
-    func changeVisibility(_ changes: [(Message, Int)], queueURL: String, heartbeat: Bool = false) async {
+    func changeVisibility(_ changes: [(SQSMessage, Int)], queueURL: String, heartbeat: Bool = false) async {
         var index = 0
         while index < changes.count {
             let chunk = Array(changes[index..<min(index + 10, changes.count)])
             index += 10
             let entries = chunk.enumerated().map { offset, change in
-                VisibilityEntry(id: "v\(offset)", receiptHandle: change.0.ReceiptHandle, timeout: change.1)
+                VisibilityEntry(id: "v\(offset)", receiptHandle: change.0.receiptHandle, timeout: change.1)
             }
-            var failures: [(Message, code: String?, reason: String)] = []
+            var failures: [(SQSMessage, code: String?, reason: String)] = []
             do {
                 let failed = try await transport.changeVisibilityBatch(queueURL: queueURL, entries: entries)
                 let byId = Dictionary(failed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -48,7 +48,7 @@ extension Consumer {
             let succeeded = entries.count - failures.count
             state.count { heartbeat ? ($0.heartbeats += succeeded) : ($0.released += succeeded) }
             for (message, code, reason) in failures {
-                let ref = MessageReference(queueURL: queueURL, messageId: message.MessageId, receiveCount: message.receiveCount)
+                let ref = MessageReference(queueURL: queueURL, messageId: message.id, receiveCount: message.receiveCountOrOne)
                 reporter.report(.acknowledgementFailed(AcknowledgementFailure(
                     operation: heartbeat ? .heartbeat : .changeVisibility, message: ref, code: code, reason: reason)))
             }

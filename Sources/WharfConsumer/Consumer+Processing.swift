@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 import WharfExpression
 
 /// Evaluating, handling and settling messages: where each failure gets its cause and its
@@ -12,11 +12,11 @@ extension Consumer {
         case failed(FailureCause)
     }
 
-    func reference(_ message: Message, _ queue: QueueInfo) -> MessageReference {
-        MessageReference(queueURL: queue.url, messageId: message.MessageId, receiveCount: message.receiveCount)
+    func reference(_ message: SQSMessage, _ queue: QueueInfo) -> MessageReference {
+        MessageReference(queueURL: queue.url, messageId: message.id, receiveCount: message.receiveCountOrOne)
     }
 
-    func prepare(_ message: Message, queue: QueueInfo, batcher: AckBatcher) -> Prepared {
+    func prepare(_ message: SQSMessage, queue: QueueInfo, batcher: AckBatcher) -> Prepared {
         let object = MessageObject.make(message, queueURL: queue.url, queueARN: queue.arn, region: queue.region,
                                         options: configuration.messageObjectOptions)
         let scope = MessageObject.scope(object)
@@ -37,7 +37,7 @@ extension Consumer {
         }
         let ref = reference(message, queue)
         let acknowledgement = Acknowledgement(
-            onDelete: { batcher.add(receiptHandle: message.ReceiptHandle, message: ref) },
+            onDelete: { batcher.add(receiptHandle: message.receiptHandle, message: ref) },
             onRelease: { seconds in await self.changeVisibility([(message, seconds)], queueURL: queue.url) })
         return .matched(ConsumerMessage(message: message, object: object, output: output, acknowledgement: acknowledgement))
     }
@@ -61,7 +61,7 @@ extension Consumer {
     }
 
     /// Handles one message; true unless it failed (FIFO groups stop on false).
-    func process(_ message: Message, handler: @escaping Handler, queue: QueueInfo, batcher: AckBatcher) async -> Bool {
+    func process(_ message: SQSMessage, handler: @escaping Handler, queue: QueueInfo, batcher: AckBatcher) async -> Bool {
         defer { state.finish(message, concurrency: configuration.concurrency) }
         switch prepare(message, queue: queue, batcher: batcher) {
         case .unmatched:
@@ -84,7 +84,7 @@ extension Consumer {
     }
 
     /// Handles the messages of one receive with the batch handler.
-    func processBatch(_ messages: [Message], handler: @escaping BatchHandler, queue: QueueInfo,
+    func processBatch(_ messages: [SQSMessage], handler: @escaping BatchHandler, queue: QueueInfo,
                       batcher: AckBatcher) async {
         var matched: [ConsumerMessage] = []
         for message in messages where state.start(message) {
@@ -134,20 +134,20 @@ extension Consumer {
         }
     }
 
-    private func unmatched(_ message: Message, queue: QueueInfo, batcher: AckBatcher) {
+    private func unmatched(_ message: SQSMessage, queue: QueueInfo, batcher: AckBatcher) {
         state.count { $0.unmatched += 1 }
         let delete = configuration.onUnmatched == .delete
         let ref = reference(message, queue)
-        if delete { batcher.add(receiptHandle: message.ReceiptHandle, message: ref) }
+        if delete { batcher.add(receiptHandle: message.receiptHandle, message: ref) }
         reporter.report(.unmatched(ref, deleted: delete))
     }
 
     /// An expression failed: no handler ran, the failure policy applies (whatever the
     /// acknowledgement mode: the message was never handled).
-    private func failedBeforeHandling(_ message: Message, cause: FailureCause, queue: QueueInfo) async {
+    private func failedBeforeHandling(_ message: SQSMessage, cause: FailureCause, queue: QueueInfo) async {
         state.count { $0.failed += 1 }
         let next: FailureDisposition
-        if let seconds = releaseDelay(receiveCount: message.receiveCount) {
+        if let seconds = releaseDelay(receiveCount: message.receiveCountOrOne) {
             await changeVisibility([(message, seconds)], queueURL: queue.url)
             next = .released(delaySeconds: seconds)
         } else {

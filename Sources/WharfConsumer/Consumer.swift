@@ -1,5 +1,4 @@
 import Foundation
-import SQSModel
 import WharfClient
 import WharfExpression
 
@@ -136,11 +135,10 @@ public final class Consumer: Sendable {
     func prepare() async throws(ConsumerError) -> QueueInfo {
         do {
             let url = try await transport.queueURL(for: configuration.queue)
-            let attributes = try await transport.queueAttributes(
-                queueURL: url, names: ["QueueArn", "VisibilityTimeout"])
-            let arn = attributes["QueueArn"]
+            let attributes = try await transport.queueAttributes(queueURL: url, names: [.queueARN, .visibilityTimeout])
+            let arn = attributes[.queueARN]
             return QueueInfo(url: url, arn: arn, region: MessageObject.region(ofARN: arn),
-                             visibilityTimeout: attributes["VisibilityTimeout"].flatMap(Int.init))
+                             visibilityTimeout: attributes[.visibilityTimeout].flatMap { Int($0) })
         } catch {
             let error = TransportError.classify(error)
             if error.kind == .queueDoesNotExist { throw .queueDoesNotExist(configuration.queue) }
@@ -213,7 +211,7 @@ public final class Consumer: Sendable {
         return result
     }
 
-    func dispatch(_ messages: [Message], queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) {
+    func dispatch(_ messages: [SQSMessage], queue: QueueInfo, batcher: AckBatcher, group: inout TaskGroup<Void>) {
         switch handler {
         case .batch(let handler):
             group.addTask { await self.processBatch(messages, handler: handler, queue: queue, batcher: batcher) }
@@ -243,7 +241,7 @@ public final class Consumer: Sendable {
                 let rest = state.abandon(group: group)
                 await changeVisibility(rest.map { ($0, 0) }, queueURL: queue.url)
                 for later in rest {
-                    reporter.report(.released(reference(later, queue), reason: .fifoGroupStopped(afterMessageId: message.MessageId)))
+                    reporter.report(.released(reference(later, queue), reason: .fifoGroupStopped(afterMessageId: message.id)))
                 }
                 for message in rest { state.finish(message, concurrency: configuration.concurrency) }
                 return

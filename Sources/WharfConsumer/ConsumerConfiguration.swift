@@ -1,8 +1,18 @@
 import Foundation
 import Logging
+import WharfClient
 import WharfExpression
 
 /// How a `Consumer` polls a queue and what it does with each message (docs/consumer.md#configuration).
+///
+/// ```swift
+/// var configuration = ConsumerConfiguration(queue: "orders")
+/// configuration.visibilityTimeout = 60
+/// configuration.systemAttributeNames = [.sentTimestamp]
+/// configuration.messageAttributeNames = ["tenant", "trace.*"]
+/// configuration.onFailure = .exponential(initialSeconds: 5, capSeconds: 300)
+/// configuration.failureJitter = 0.3
+/// ```
 public struct ConsumerConfiguration: Sendable {
     /// Queue name (resolved with GetQueueUrl) or queue URL. Checked at start: a missing queue
     /// fails `run()` with `ConsumerError.queueDoesNotExist`.
@@ -21,7 +31,7 @@ public struct ConsumerConfiguration: Sendable {
     /// as in Camunda's connector). ApproximateReceiveCount and MessageGroupId are always
     /// requested, since the failure policy and FIFO ordering need them, but appear in the
     /// object only when selected.
-    public var systemAttributeNames: [String] = ["All"]
+    public var systemAttributeNames: [MessageSystemAttributeName] = [.all]
     /// Message attributes to fetch and show in `messageAttributes` (`All` by default, empty
     /// means `All`; a name may end in `.*` to select a prefix).
     public var messageAttributeNames: [String] = ["All"]
@@ -70,10 +80,10 @@ public struct ConsumerConfiguration: Sendable {
     }
 
     /// The system attribute names sent on receive.
-    var requestedSystemAttributes: [String] {
-        if systemAttributeNames.isEmpty || systemAttributeNames.contains("All") { return ["All"] }
+    var requestedSystemAttributes: [MessageSystemAttributeName] {
+        if systemAttributeNames.isEmpty || systemAttributeNames.contains(.all) { return [.all] }
         var names = systemAttributeNames
-        for required in ["ApproximateReceiveCount", "MessageGroupId"] where !names.contains(required) {
+        for required in [MessageSystemAttributeName.approximateReceiveCount, .messageGroupId] where !names.contains(required) {
             names.append(required)
         }
         return names
@@ -85,7 +95,7 @@ public struct ConsumerConfiguration: Sendable {
     }
 
     var messageObjectOptions: MessageObject.Options {
-        MessageObject.Options(systemAttributeNames: systemAttributeNames, messageAttributeNames: messageAttributeNames,
+        MessageObject.Options(systemAttributeNames: systemAttributeNames.map(\.rawValue), messageAttributeNames: messageAttributeNames,
                               unwrapSNS: unwrapSNS)
     }
 }
@@ -129,6 +139,11 @@ public struct Heartbeat: Sendable {
 }
 
 /// What a failed message's visibility becomes (docs/consumer.md#failure-policy).
+///
+/// ```swift
+/// configuration.onFailure = .releaseAfter(seconds: 30)
+/// configuration.onFailure = .exponential(initialSeconds: 5, multiplier: 2, capSeconds: 600)   // 5, 10, 20 … s
+/// ```
 public enum FailurePolicy: Sendable, Equatable {
     /// Visibility 0: the message is available again at once.
     case releaseImmediately

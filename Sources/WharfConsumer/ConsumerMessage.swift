@@ -1,11 +1,18 @@
 import Foundation
-import SQSModel
+import WharfClient
 import WharfExpression
 
 /// A received message as handlers see it.
+///
+/// ```swift
+/// let consumer = Consumer(client: sqs, configuration: ConsumerConfiguration(queue: "orders")) { message in
+///     print(message.messageId, message.receiveCount, message.body["total"] ?? .null)
+///     print(message.message.messageAttributes["tenant"]?.stringValue ?? "-")   // the SQSMessage received
+/// }
+/// ```
 public struct ConsumerMessage: Sendable {
     /// The message as SQS returned it.
-    public let message: Message
+    public let message: SQSMessage
     /// The message object of docs/consumer.md#message-object (what `--when` and `--map` see).
     public let object: FEELValue
     /// The result of the mapping (`resultExpression` / `resultVariable`), else `object`.
@@ -13,22 +20,30 @@ public struct ConsumerMessage: Sendable {
     /// Settles the message: required in `.manual` mode, optional (early) otherwise.
     public let acknowledgement: Acknowledgement
 
-    public var messageId: String { message.MessageId }
-    public var receiptHandle: String { message.ReceiptHandle }
+    public var messageId: String { message.id }
+    public var receiptHandle: String { message.receiptHandle }
     /// The body parsed as JSON, else the body string.
-    public var body: FEELValue { object["body"] ?? .string(message.Body) }
-    public var groupId: String? { message.Attributes?["MessageGroupId"] }
+    public var body: FEELValue { object["body"] ?? .string(message.body) }
+    /// MessageGroupId (FIFO and fair queues).
+    public var groupId: String? { message.groupId }
     /// ApproximateReceiveCount (1 when the server did not send it).
-    public var receiveCount: Int { message.receiveCount }
+    public var receiveCount: Int { message.receiveCountOrOne }
 }
 
-extension Message {
-    var receiveCount: Int { Attributes?["ApproximateReceiveCount"].flatMap(Int.init) ?? 1 }
-    var groupId: String? { Attributes?["MessageGroupId"] }
+extension SQSMessage {
+    /// ApproximateReceiveCount, 1 when the server did not send it: what the failure policy counts.
+    var receiveCountOrOne: Int { receiveCount ?? 1 }
 }
 
 /// What a batch handler reports: the messages that failed (Lambda's `batchItemFailures`).
 /// Only those return to the queue; the others count as processed.
+///
+/// ```swift
+/// let consumer = Consumer(client: sqs, configuration: ConsumerConfiguration(queue: "orders"), batchHandler: { batch in
+///     let invalid = batch.filter { $0.body["total"] == nil }
+///     return BatchResult(failedMessageIds: Set(invalid.map(\.messageId)))
+/// })
+/// ```
 public struct BatchResult: Sendable, Equatable {
     public var failedMessageIds: Set<String>
     public init(failedMessageIds: Set<String> = []) { self.failedMessageIds = failedMessageIds }
@@ -65,6 +80,18 @@ public struct BatchResponseError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The settlement of one message: deleted or released, once.
+///
+/// ```swift
+/// var configuration = ConsumerConfiguration(queue: "orders")
+/// configuration.acknowledgement = .manual
+/// let consumer = Consumer(client: sqs, configuration: configuration) { message in
+///     if message.body["ready"]?.isTrue == true {
+///         message.acknowledgement.delete()
+///     } else {
+///         await message.acknowledgement.release(afterSeconds: 60)   // again in a minute
+///     }
+/// }
+/// ```
 public final class Acknowledgement: Sendable {
     enum Settlement: Sendable, Equatable { case pending, deleted, released(Int) }
     private let settlement = Locked<Settlement>(.pending)

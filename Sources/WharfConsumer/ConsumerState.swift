@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 
 /// What a consumer has done so far; read with `Consumer.counters` at any time.
 public struct ConsumerCounters: Sendable, Equatable, Codable {
@@ -32,7 +32,7 @@ public struct ConsumerCounters: Sendable, Equatable, Codable {
 /// The consumer's mutable state, behind one lock.
 final class ConsumerState: @unchecked Sendable {
     struct InFlight {
-        var message: Message
+        var message: SQSMessage
         var since: ContinuousClock.Instant
     }
 
@@ -45,7 +45,7 @@ final class ConsumerState: @unchecked Sendable {
     private var inFlight: [String: InFlight] = [:]
     /// Receipt handles received and not started.
     private var unstarted: Set<String> = []
-    private var groupQueues: [String: [Message]] = [:]
+    private var groupQueues: [String: [SQSMessage]] = [:]
     private var capacityWaiter: CheckedContinuation<Int?, Never>?
     private var interrupt: (@Sendable () -> Void)?
     private var handlerCancellers: [UInt64: @Sendable () -> Void] = [:]
@@ -118,31 +118,31 @@ final class ConsumerState: @unchecked Sendable {
     }
 
     /// Registers received messages as in flight and unstarted.
-    func received(_ messages: [Message]) {
+    func received(_ messages: [SQSMessage]) {
         locked {
             counters.received += messages.count
             let now = ContinuousClock.now
             for message in messages {
-                inFlight[message.ReceiptHandle] = InFlight(message: message, since: now)
-                unstarted.insert(message.ReceiptHandle)
+                inFlight[message.receiptHandle] = InFlight(message: message, since: now)
+                unstarted.insert(message.receiptHandle)
             }
         }
     }
 
     /// Marks a message started; false when it was released by shutdown or we are stopping.
-    func start(_ message: Message) -> Bool {
+    func start(_ message: SQSMessage) -> Bool {
         locked {
-            guard !stopping, unstarted.contains(message.ReceiptHandle) else { return false }
-            unstarted.remove(message.ReceiptHandle)
+            guard !stopping, unstarted.contains(message.receiptHandle) else { return false }
+            unstarted.remove(message.receiptHandle)
             return true
         }
     }
 
     /// The message is done with (deleted, released or left): frees its slot.
-    func finish(_ message: Message, concurrency: Int) {
+    func finish(_ message: SQSMessage, concurrency: Int) {
         lock.lock()
-        inFlight[message.ReceiptHandle] = nil
-        unstarted.remove(message.ReceiptHandle)
+        inFlight[message.receiptHandle] = nil
+        unstarted.remove(message.receiptHandle)
         var waiter: CheckedContinuation<Int?, Never>?
         if inFlight.count < concurrency, let pending = capacityWaiter {
             waiter = pending
@@ -154,7 +154,7 @@ final class ConsumerState: @unchecked Sendable {
     }
 
     /// All unstarted messages, no longer startable (shutdown releases them).
-    func takeUnstarted() -> [Message] {
+    func takeUnstarted() -> [SQSMessage] {
         locked {
             let taken = unstarted.compactMap { inFlight[$0]?.message }
             unstarted.removeAll()
@@ -163,7 +163,7 @@ final class ConsumerState: @unchecked Sendable {
     }
 
     /// Messages in flight since at least `age`, for the heartbeat.
-    func inFlight(olderThan age: Duration) -> [Message] {
+    func inFlight(olderThan age: Duration) -> [SQSMessage] {
         locked {
             let now = ContinuousClock.now
             return inFlight.values.filter { now - $0.since >= age }.map(\.message)
@@ -173,7 +173,7 @@ final class ConsumerState: @unchecked Sendable {
     // MARK: FIFO groups
 
     /// Queues a message behind its group; true when the group was idle (start a drainer).
-    func enqueue(_ message: Message, group: String) -> Bool {
+    func enqueue(_ message: SQSMessage, group: String) -> Bool {
         locked {
             if var queue = groupQueues[group] {
                 queue.append(message)
@@ -186,7 +186,7 @@ final class ConsumerState: @unchecked Sendable {
     }
 
     /// The group's next message, or nil (and the group idle) when none is left.
-    func next(inGroup group: String) -> Message? {
+    func next(inGroup group: String) -> SQSMessage? {
         locked {
             guard var queue = groupQueues[group], !queue.isEmpty else {
                 groupQueues[group] = nil
@@ -199,12 +199,12 @@ final class ConsumerState: @unchecked Sendable {
     }
 
     /// The group's remaining unstarted messages, removed from its queue (the group goes idle).
-    func abandon(group: String) -> [Message] {
+    func abandon(group: String) -> [SQSMessage] {
         locked {
             let rest = groupQueues[group] ?? []
             groupQueues[group] = nil
-            let startable = rest.filter { unstarted.contains($0.ReceiptHandle) }
-            for message in startable { unstarted.remove(message.ReceiptHandle) }
+            let startable = rest.filter { unstarted.contains($0.receiptHandle) }
+            for message in startable { unstarted.remove(message.receiptHandle) }
             return startable
         }
     }

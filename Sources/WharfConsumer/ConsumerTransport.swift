@@ -6,8 +6,8 @@ import WharfClient
 protocol ConsumerTransport: Sendable {
     /// The URL of a queue given by name; URLs are returned as they are.
     func queueURL(for queue: String) async throws -> String
-    func queueAttributes(queueURL: String, names: [String]) async throws -> [String: String]
-    func receive(_ request: ReceiveRequest) async throws -> [Message]
+    func queueAttributes(queueURL: String, names: [QueueAttributeName]) async throws -> [QueueAttributeName: String]
+    func receive(_ request: ReceiveRequest) async throws -> [SQSMessage]
     /// Returns the entries that failed.
     func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [EntryFailure]
     /// Returns the entries that failed.
@@ -26,7 +26,7 @@ struct ReceiveRequest: Sendable, Equatable {
     var maxMessages: Int
     var waitTimeSeconds: Int
     var visibilityTimeout: Int?
-    var systemAttributeNames: [String]
+    var systemAttributeNames: [MessageSystemAttributeName]
     var messageAttributeNames: [String]
 }
 
@@ -79,53 +79,50 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
     ]
 }
 
-/// The production transport.
+/// The production transport. The batch calls number their entries by index, so a failure's
+/// index names the consumer's entry.
 struct SQSClientTransport: ConsumerTransport {
     let client: SQSClient
 
     func queueURL(for queue: String) async throws -> String {
         if queue.contains("://") { return queue }
-        do { return try await client.queueUrl(named: queue) } catch { throw TransportError.classify(error) }
+        do { return try await client.queueURL(named: queue) } catch { throw TransportError.classify(error) }
     }
 
-    func queueAttributes(queueURL: String, names: [String]) async throws -> [String: String] {
-        do { return try await client.queueAttributes(queueUrl: queueURL, names: names) } catch {
+    func queueAttributes(queueURL: String, names: [QueueAttributeName]) async throws -> [QueueAttributeName: String] {
+        do { return try await client.queueAttributes(of: queueURL, names: names) } catch {
             throw TransportError.classify(error)
         }
     }
 
-    func receive(_ request: ReceiveRequest) async throws -> [Message] {
+    func receive(_ request: ReceiveRequest) async throws -> [SQSMessage] {
         do {
-            return try await client.receiveMessage(ReceiveMessageRequest(
-                QueueUrl: request.queueURL, AttributeNames: request.systemAttributeNames,
-                MessageSystemAttributeNames: request.systemAttributeNames,
-                MessageAttributeNames: request.messageAttributeNames,
-                MaxNumberOfMessages: request.maxMessages, VisibilityTimeout: request.visibilityTimeout,
-                WaitTimeSeconds: request.waitTimeSeconds)).Messages ?? []
+            return try await client.receiveMessages(
+                from: request.queueURL, maxMessages: request.maxMessages, waitTimeSeconds: request.waitTimeSeconds,
+                visibilityTimeout: request.visibilityTimeout, systemAttributeNames: request.systemAttributeNames,
+                messageAttributeNames: request.messageAttributeNames)
         } catch { throw TransportError.classify(error) }
     }
 
     func deleteBatch(queueURL: String, entries: [DeleteEntry]) async throws -> [EntryFailure] {
         do {
-            let response = try await client.deleteMessageBatch(DeleteMessageBatchRequest(
-                QueueUrl: queueURL, Entries: entries.map { DeleteMessageBatchRequestEntry(Id: $0.id, ReceiptHandle: $0.receiptHandle) }))
-            return (response.Failed ?? []).map(EntryFailure.init)
+            let outcome = try await client.deleteMessages(entries.map(\.receiptHandle), from: queueURL)
+            return outcome.failed.map { EntryFailure($0, id: entries[$0.index].id) }
         } catch { throw TransportError.classify(error) }
     }
 
     func changeVisibilityBatch(queueURL: String, entries: [VisibilityEntry]) async throws -> [EntryFailure] {
         do {
-            let response = try await client.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest(
-                QueueUrl: queueURL, Entries: entries.map {
-                    ChangeMessageVisibilityBatchRequestEntry(Id: $0.id, ReceiptHandle: $0.receiptHandle, VisibilityTimeout: $0.timeout)
-                }))
-            return (response.Failed ?? []).map(EntryFailure.init)
+            let outcome = try await client.changeMessageVisibilities(entries.map {
+                VisibilityChange(receiptHandle: $0.receiptHandle, visibilityTimeout: $0.timeout)
+            }, in: queueURL)
+            return outcome.failed.map { EntryFailure($0, id: entries[$0.index].id) }
         } catch { throw TransportError.classify(error) }
     }
 }
 
 extension EntryFailure {
-    init(_ entry: BatchResultErrorEntry) {
-        self.init(id: entry.Id, code: entry.Code, message: entry.Message ?? entry.Code)
+    init(_ failure: BatchEntryFailure, id: String) {
+        self.init(id: id, code: failure.code, message: failure.message ?? failure.code)
     }
 }

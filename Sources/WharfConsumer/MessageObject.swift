@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 import WharfExpression
 
 /// Builds the message object of docs/consumer.md#message-object.
@@ -24,32 +24,34 @@ enum MessageObject {
         }
     }
 
-    static func make(_ message: Message, queueURL: String, queueARN: String?, region: String?,
+    static func make(_ message: SQSMessage, queueURL: String, queueARN: String?, region: String?,
                      options: Options = Options()) -> FEELValue {
         var object = FEELContext()
-        object["messageId"] = .string(message.MessageId)
-        object["receiptHandle"] = .string(message.ReceiptHandle)
-        object["md5OfBody"] = .string(message.MD5OfBody)
-        object["md5OfMessageAttributes"] = message.MD5OfMessageAttributes.map(FEELValue.string) ?? .null
-        var body = message.Body
-        var sourceAttributes = message.MessageAttributes ?? [:]
-        if options.unwrapSNS, let envelope = SNSEnvelope(body: message.Body) {
+        object["messageId"] = .string(message.id)
+        object["receiptHandle"] = .string(message.receiptHandle)
+        object["md5OfBody"] = .string(message.md5OfBody)
+        object["md5OfMessageAttributes"] = message.md5OfMessageAttributes.map(FEELValue.string) ?? .null
+        var body = message.body
+        var sourceAttributes = message.messageAttributes
+        if options.unwrapSNS, let envelope = SNSEnvelope(body: message.body) {
             body = envelope.message
             sourceAttributes.merge(envelope.attributes) { _, fromSNS in fromSNS }
             object["sns"] = envelope.object
         }
         object["body"] = parseBody(body)
         object["rawBody"] = .string(body)
-        let attributes = (message.Attributes ?? [:]).filter { options.showsAttribute($0.key) }
-        object["attributes"] = .context(FEELContext(attributes.keys.sorted().map { ($0, .string(attributes[$0]!)) }))
+        let attributes = message.attributes.filter { options.showsAttribute($0.key.rawValue) }
+        object["attributes"] = .context(FEELContext(attributes.keys.map(\.rawValue).sorted().map { name in
+            (name, .string(attributes[MessageSystemAttributeName(rawValue: name)]!))
+        }))
         var messageAttributes = FEELContext()
         for (name, value) in sourceAttributes.sorted(by: { $0.key < $1.key }) where options.showsMessageAttribute(name) {
             var entry = FEELContext()
-            if let string = value.StringValue { entry["stringValue"] = .string(string) }
-            if let binary = value.BinaryValue { entry["binaryValue"] = .string(binary.base64EncodedString()) }
-            entry["stringListValues"] = .list((value.StringListValues ?? []).map(FEELValue.string))
-            entry["binaryListValues"] = .list((value.BinaryListValues ?? []).map { .string($0.base64EncodedString()) })
-            entry["dataType"] = .string(value.DataType)
+            if let string = value.stringValue { entry["stringValue"] = .string(string) }
+            if let binary = value.binaryValue { entry["binaryValue"] = .string(binary.base64EncodedString()) }
+            entry["stringListValues"] = .list((value.stringListValues ?? []).map(FEELValue.string))
+            entry["binaryListValues"] = .list((value.binaryListValues ?? []).map { .string($0.base64EncodedString()) })
+            entry["dataType"] = .string(value.dataType)
             messageAttributes[name] = .context(entry)
         }
         object["messageAttributes"] = .context(messageAttributes)

@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 import WharfExpression
 
 /// An SNS notification as SNS puts it on an SQS queue when raw message delivery is off:
@@ -8,7 +8,7 @@ import WharfExpression
 /// fan-out queue want the `Message`, not the envelope.
 struct SNSEnvelope: Sendable {
     var message: String
-    var attributes: [String: MessageAttributeValue]
+    var attributes: [String: MessageAttribute]
     /// The envelope's own fields, for the message object's `sns`.
     var object: FEELValue
 
@@ -33,13 +33,13 @@ struct SNSEnvelope: Sendable {
               let document = try? JSONDecoder().decode(Document.self, from: Data(body.utf8)),
               document.Type == "Notification" else { return nil }
         message = document.Message
-        var attributes: [String: MessageAttributeValue] = [:]
+        var attributes: [String: MessageAttribute] = [:]
         for (name, attribute) in document.MessageAttributes ?? [:] {
             // Binary values arrive base64-encoded; the others (String, Number, String.Array) as text.
             if attribute.Type.hasPrefix("Binary") {
-                attributes[name] = MessageAttributeValue(dataType: attribute.Type, binaryValue: Data(base64Encoded: attribute.Value))
+                attributes[name] = MessageAttribute(dataType: attribute.Type, binaryValue: Data(base64Encoded: attribute.Value))
             } else {
-                attributes[name] = MessageAttributeValue(dataType: attribute.Type, stringValue: attribute.Value)
+                attributes[name] = MessageAttribute(dataType: attribute.Type, stringValue: attribute.Value)
             }
         }
         self.attributes = attributes

@@ -24,22 +24,21 @@ struct MotoTests {
         configuration.environment = [:]
         let sqs = SQSClient(configuration: configuration)
         let url = try await sqs.createQueue(named: "moto-queue")
-        #expect(try await sqs.queueUrl(named: "moto-queue") == url)
-        try await sqs.sendMessage(queueUrl: url, body: "hello moto",
-                                  attributes: ["k": MessageAttributeValue(dataType: "String", stringValue: "v")])
-        let batch = try await sqs.sendMessages(queueUrl: url, bodies: ["b1", "b2"])
+        #expect(try await sqs.queueURL(named: "moto-queue") == url)
+        try await sqs.sendMessage("hello moto", to: url, messageAttributes: ["k": "v"])
+        let batch = try await sqs.sendMessages(["b1", "b2"], to: url)
         #expect(batch.successful.count == 2)
-        var received: [Message] = []
+        var received: [SQSMessage] = []
         for _ in 0..<5 where received.count < 3 {
-            received += try await sqs.receiveMessages(queueUrl: url, max: 10, wait: 1, messageAttributes: ["All"])
+            received += try await sqs.receiveMessages(from: url, maxMessages: 10, waitTimeSeconds: 1, messageAttributeNames: ["All"])
         }
-        #expect(Set(received.map(\.Body)) == ["hello moto", "b1", "b2"])
-        #expect(received.first { $0.Body == "hello moto" }?.MessageAttributes?["k"]?.StringValue == "v")
-        try await sqs.deleteMessage(queueUrl: url, receiptHandle: received[0].ReceiptHandle)
-        let deleted = try await sqs.deleteMessages(queueUrl: url, receiptHandles: received.dropFirst().map(\.ReceiptHandle))
+        #expect(Set(received.map(\.body)) == ["hello moto", "b1", "b2"])
+        #expect(received.first { $0.body == "hello moto" }?.messageAttributes["k"]?.stringValue == "v")
+        try await sqs.deleteMessage(received[0].receiptHandle, from: url)
+        let deleted = try await sqs.deleteMessages(received.dropFirst().map(\.receiptHandle), from: url)
         #expect(deleted.successful.count == 2)
-        try await sqs.deleteQueue(queueUrl: url)
-        let error = await #expect(throws: SQSClientError.self) { try await sqs.queueUrl(named: "moto-queue") }
+        try await sqs.deleteQueue(url)
+        let error = await #expect(throws: SQSClientError.self) { try await sqs.queueURL(named: "moto-queue") }
         #expect(error?.code == "AWS.SimpleQueueService.NonExistentQueue")
     }
 }

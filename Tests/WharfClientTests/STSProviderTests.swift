@@ -232,8 +232,8 @@ final class FakeSTS: @unchecked Sendable {
                                                             now: clock.provider)
             }
             let url = try await client.createQueue(named: "federated")
-            try await client.sendMessage(queueUrl: url, body: "via STS")
-            #expect(try await client.receiveMessages(queueUrl: url).first?.Body == "via STS")
+            try await client.sendMessage("via STS", to: url)
+            #expect(try await client.receiveMessages(from: url).first?.body == "via STS")
         }
         #expect(sts.requests.count == 1, "cached across requests")
     }
@@ -243,13 +243,13 @@ final class FakeSTS: @unchecked Sendable {
         let sts = FakeSTS(clock: clock, signers: ["AKIDBASE": KnownKey(secretAccessKey: "base-secret")])
         defer { sts.stop() }
         let provider = AssumeRoleCredentialsProvider(
-            roleArn: "arn:aws:iam::1:role/r", source: StaticCredentialsProvider(accessKeyId: "AKIDBASE", secretAccessKey: "base-secret"),
+            roleARN: "arn:aws:iam::1:role/r", source: StaticCredentialsProvider(accessKeyId: "AKIDBASE", secretAccessKey: "base-secret"),
             environment: ["AWS_ENDPOINT_URL": sts.endpoint, "AWS_REGION": "ap-southeast-2"], now: clock.provider)
         #expect(try await provider.credentials().accessKeyId == "ASIASTS1")
         #expect(sts.requests.first?.header("Authorization")?.contains("/ap-southeast-2/sts/aws4_request") == true)
         // A wrong source key is refused by STS, and the error says where and why.
         let wrong = AssumeRoleCredentialsProvider(
-            roleArn: "arn:aws:iam::1:role/r", source: StaticCredentialsProvider(accessKeyId: "AKIDBASE", secretAccessKey: "nope"),
+            roleARN: "arn:aws:iam::1:role/r", source: StaticCredentialsProvider(accessKeyId: "AKIDBASE", secretAccessKey: "nope"),
             environment: ["AWS_ENDPOINT_URL_STS": sts.endpoint], now: clock.provider)
         let error = await #expect(throws: SQSClientError.self) { try await wrong.credentials() }
         #expect(error?.message.contains("SignatureDoesNotMatch") == true, "\(String(describing: error))")

@@ -66,16 +66,16 @@ import WharfTestSupport
         try await withWharf(environment: ["WHARF_ACCESS_KEY_ID": "AKIDLIVE", "WHARF_SECRET_ACCESS_KEY": "right-secret"]) { server in
             let good = server.client { $0.credentials = StaticCredentialsProvider(accessKeyId: "AKIDLIVE", secretAccessKey: "right-secret") }
             let url = try await good.createQueue(named: "signed")
-            try await good.sendMessage(queueUrl: url, body: "signed body")
-            #expect(try await good.receiveMessages(queueUrl: url).first?.Body == "signed body")
+            try await good.sendMessage("signed body", to: url)
+            #expect(try await good.receiveMessages(from: url).first?.body == "signed body")
 
             let wrongSecret = server.client { $0.credentials = StaticCredentialsProvider(accessKeyId: "AKIDLIVE", secretAccessKey: "wrong") }
-            let mismatch = await #expect(throws: SQSClientError.self) { try await wrongSecret.queueUrl(named: "signed") }
+            let mismatch = await #expect(throws: SQSClientError.self) { try await wrongSecret.queueURL(named: "signed") }
             #expect(mismatch?.code == "SignatureDoesNotMatch")
             #expect(mismatch?.httpStatus == 403)
 
             let unknown = server.client { $0.credentials = StaticCredentialsProvider(accessKeyId: "AKIDOTHER", secretAccessKey: "x") }
-            let invalid = await #expect(throws: SQSClientError.self) { try await unknown.queueUrl(named: "signed") }
+            let invalid = await #expect(throws: SQSClientError.self) { try await unknown.queueURL(named: "signed") }
             #expect(invalid?.code == "InvalidClientTokenId")
         }
     }

@@ -21,7 +21,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
     @Test func droppedConnectionsAreRetried() async throws {
         let stub = StubServer([.drop, .drop, .json(queueUrlBody)])
         defer { stub.stop() }
-        #expect(try await stubClient(stub).queueUrl(named: "q") == "http://127.0.0.1/000000000000/q")
+        #expect(try await stubClient(stub).queueURL(named: "q") == "http://127.0.0.1/000000000000/q")
         #expect(stub.requests.count == 3)
     }
 
@@ -32,7 +32,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
                      body: #"{"__type":"com.amazonaws.sqs#RequestThrottled","message":"slow down"}"#),
             .json(queueUrlBody)])
         defer { stub.stop() }
-        _ = try await stubClient(stub).queueUrl(named: "q")
+        _ = try await stubClient(stub).queueURL(named: "q")
         #expect(stub.requests.count == 3)
         // Each attempt is signed anew (and carries the JSON 1.0 headers).
         #expect(stub.requests.allSatisfy { $0.contains("X-Amz-Target: AmazonSQS.GetQueueUrl") && $0.contains("Authorization: AWS4-HMAC-SHA256") })
@@ -42,7 +42,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         let failing = StubServer([.json(#"{"__type":"InternalFailure","message":"down"}"#, status: 503)])
         defer { failing.stop() }
         let error = await #expect(throws: SQSClientError.self) {
-            try await stubClient(failing) { $0.retry.maxAttempts = 4 }.queueUrl(named: "q")
+            try await stubClient(failing) { $0.retry.maxAttempts = 4 }.queueURL(named: "q")
         }
         #expect(error?.httpStatus == 503 && error?.code == "InternalFailure")
         #expect(failing.requests.count == 4)
@@ -50,7 +50,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         let missing = StubServer([.respond(status: 400, headers: ["x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender"],
                                            body: #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#)])
         defer { missing.stop() }
-        await #expect(throws: SQSClientError.self) { try await stubClient(missing).queueUrl(named: "q") }
+        await #expect(throws: SQSClientError.self) { try await stubClient(missing).queueURL(named: "q") }
         #expect(missing.requests.count == 1)
     }
 
@@ -58,7 +58,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         var configuration = SQSClientConfiguration(region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:\(Sockets.freePort())")!,
                                                    credentials: StaticCredentialsProvider(accessKeyId: "A", secretAccessKey: "s"))
         configuration.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.01)
-        let error = await #expect(throws: SQSClientError.self) { try await SQSClient(configuration: configuration).queueUrl(named: "q") }
+        let error = await #expect(throws: SQSClientError.self) { try await SQSClient(configuration: configuration).queueURL(named: "q") }
         guard case .transport = error else { Issue.record("expected .transport, got \(String(describing: error))"); return }
     }
 
@@ -66,7 +66,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         let stub = StubServer([.delay(2.5, .json(queueUrlBody))])
         defer { stub.stop() }
         let error = await #expect(throws: SQSClientError.self) {
-            try await stubClient(stub) { $0.timeout = 0.5 }.queueUrl(named: "q")
+            try await stubClient(stub) { $0.timeout = 0.5 }.queueURL(named: "q")
         }
         guard case .timeout = error else { Issue.record("expected .timeout, got \(String(describing: error))"); return }
     }
@@ -86,7 +86,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
             "x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender", "x-amzn-RequestId": "req-1"],
             body: #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#)])
         defer { stub.stop() }
-        let error = await #expect(throws: SQSClientError.self) { try await stubClient(stub).queueUrl(named: "q") }
+        let error = await #expect(throws: SQSClientError.self) { try await stubClient(stub).queueURL(named: "q") }
         guard case .service(let sqsError, let requestId) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(sqsError.queryCode == "AWS.SimpleQueueService.NonExistentQueue")
         #expect(sqsError.code == .queueDoesNotExist && sqsError.modeled && sqsError.senderFault)
@@ -97,7 +97,7 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
     @Test func withoutTheHeaderTheShapeIsTheCode() async throws {
         let stub = StubServer([.json(#"{"__type":"com.amazon.coral.service#InvalidParameterValueException:http://internal.amazon.com/","Message":"bad"}"#, status: 400)])
         defer { stub.stop() }
-        let error = await #expect(throws: SQSClientError.self) { try await stubClient(stub).queueUrl(named: "q") }
+        let error = await #expect(throws: SQSClientError.self) { try await stubClient(stub).queueURL(named: "q") }
         #expect(error?.code == "InvalidParameterValueException")
         #expect(error?.message == "bad")
     }
@@ -129,15 +129,15 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         let stub = StubServer([.json(body)])
         defer { stub.stop() }
         let error = await #expect(throws: SQSClientError.self) {
-            try await stubClient(stub).receiveMessages(queueUrl: "http://127.0.0.1/0/q")
+            try await stubClient(stub).receiveMessages(from: "http://127.0.0.1/0/q")
         }
         guard case .checksumMismatch(let mismatch) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(mismatch == ChecksumMismatch(field: "MD5OfBody", id: "m-1", expected: MessageDigest.md5(ofBody: "hello"),
                                              received: "00000000000000000000000000000000"))
         // Not retried, and accepted when verification is off.
         #expect(stub.requests.count == 1)
-        let unchecked = try await stubClient(stub) { $0.verifyChecksums = false }.receiveMessages(queueUrl: "http://127.0.0.1/0/q")
-        #expect(unchecked.first?.Body == "hello")
+        let unchecked = try await stubClient(stub) { $0.verifyChecksums = false }.receiveMessages(from: "http://127.0.0.1/0/q")
+        #expect(unchecked.first?.body == "hello")
     }
 
     @Test func wrongDigestsOnSendAreDetected() async throws {
@@ -148,13 +148,12 @@ let queueUrlBody = #"{"QueueUrl":"http://127.0.0.1/000000000000/q"}"#
         defer { stub.stop() }
         let sqs = stubClient(stub)
         let attributeError = await #expect(throws: SQSClientError.self) {
-            try await sqs.sendMessage(queueUrl: "http://127.0.0.1/0/q", body: "hi",
-                                      attributes: ["a": MessageAttributeValue(dataType: "String", stringValue: "b")])
+            try await sqs.sendMessage("hi", to: "http://127.0.0.1/0/q", messageAttributes: ["a": "b"])
         }
         guard case .checksumMismatch(let mismatch) = attributeError else { Issue.record("\(String(describing: attributeError))"); return }
         #expect(mismatch.field == "MD5OfMessageAttributes")
         let batchError = await #expect(throws: SQSClientError.self) {
-            try await sqs.sendMessages(queueUrl: "http://127.0.0.1/0/q", bodies: ["hi"])
+            try await sqs.sendMessages(["hi"], to: "http://127.0.0.1/0/q")
         }
         guard case .checksumMismatch(let batchMismatch) = batchError else { Issue.record("\(String(describing: batchError))"); return }
         #expect(batchMismatch.field == "MD5OfMessageBody" && batchMismatch.id == "0")

@@ -21,35 +21,45 @@ import WharfClient
         return code
     }
 
+    /// Refusals of single requests go through `perform`: the batch helpers never build a
+    /// request of 11 entries or with repeated ids.
     @Test func batchLimits() async {
         let eleven = (0..<11).map { SendMessageBatchRequestEntry(Id: "e\($0)", MessageBody: "b") }
-        #expect(await refusal { _ = try await $0.sendMessageBatch(SendMessageBatchRequest(QueueUrl: Self.url, Entries: eleven)) }
+        #expect(await refusal { _ = try await $0.perform(SendMessageBatchRequest(QueueUrl: Self.url, Entries: eleven),
+                                                         returning: SendMessageBatchResponse.self) }
                 == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
-        #expect(await refusal { _ = try await $0.deleteMessageBatch(DeleteMessageBatchRequest(QueueUrl: Self.url, Entries: [])) }
+        #expect(await refusal { _ = try await $0.perform(DeleteMessageBatchRequest(QueueUrl: Self.url, Entries: []),
+                                                         returning: DeleteMessageBatchResponse.self) }
                 == "AWS.SimpleQueueService.EmptyBatchRequest")
         let twins = [DeleteMessageBatchRequestEntry(Id: "a", ReceiptHandle: "1"), DeleteMessageBatchRequestEntry(Id: "a", ReceiptHandle: "2")]
-        #expect(await refusal { _ = try await $0.deleteMessageBatch(DeleteMessageBatchRequest(QueueUrl: Self.url, Entries: twins)) }
+        #expect(await refusal { _ = try await $0.perform(DeleteMessageBatchRequest(QueueUrl: Self.url, Entries: twins),
+                                                         returning: DeleteMessageBatchResponse.self) }
                 == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
         let badId = [ChangeMessageVisibilityBatchRequestEntry(Id: "no:colons", ReceiptHandle: "1", VisibilityTimeout: 1)]
-        #expect(await refusal { _ = try await $0.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest(QueueUrl: Self.url, Entries: badId)) }
+        #expect(await refusal { _ = try await $0.perform(ChangeMessageVisibilityBatchRequest(QueueUrl: Self.url, Entries: badId),
+                                                         returning: ChangeMessageVisibilityBatchResponse.self) }
                 == "AWS.SimpleQueueService.InvalidBatchEntryId")
         let big = String(repeating: "x", count: 300_000)
         let tooLong = (0..<4).map { SendMessageBatchRequestEntry(Id: "e\($0)", MessageBody: big) }
-        #expect(await refusal { _ = try await $0.sendMessageBatch(SendMessageBatchRequest(QueueUrl: Self.url, Entries: tooLong)) }
+        #expect(await refusal { _ = try await $0.perform(SendMessageBatchRequest(QueueUrl: Self.url, Entries: tooLong),
+                                                         returning: SendMessageBatchResponse.self) }
                 == "AWS.SimpleQueueService.BatchRequestTooLong")
-        let duplicated = [SendMessageBatchRequestEntry(Id: "a", MessageBody: "1"), SendMessageBatchRequestEntry(Id: "a", MessageBody: "2")]
-        #expect(await refusal { _ = try await $0.sendMessages(queueUrl: Self.url, entries: duplicated) }
-                == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
+        // Through the helpers: an entry refused before anything is sent.
+        #expect(await refusal { _ = try await $0.sendMessages(["fine", ""], to: Self.url) } == "MissingParameter")
+        #expect(await refusal {
+            _ = try await $0.changeMessageVisibilities(["1", "2"], in: Self.url, visibilityTimeout: 43_201)
+        } == "InvalidParameterValue")
     }
 
     @Test func messageAndReceiveLimits() async {
-        #expect(await refusal { try await $0.sendMessage(queueUrl: Self.url, body: "") } == "MissingParameter")
-        #expect(await refusal { try await $0.sendMessage(queueUrl: Self.url, body: String(repeating: "x", count: 1_048_577)) }
+        #expect(await refusal { try await $0.sendMessage("", to: Self.url) } == "MissingParameter")
+        #expect(await refusal { try await $0.sendMessage(String(repeating: "x", count: 1_048_577), to: Self.url) }
                 == "InvalidParameterValue")
-        #expect(await refusal { _ = try await $0.receiveMessages(queueUrl: Self.url, max: 11) } == "InvalidParameterValue")
-        #expect(await refusal { _ = try await $0.receiveMessages(queueUrl: Self.url, max: 0) } == "InvalidParameterValue")
-        #expect(await refusal { _ = try await $0.receiveMessages(queueUrl: Self.url, wait: 21) } == "InvalidParameterValue")
-        #expect(await refusal { try await $0.changeMessageVisibility(queueUrl: Self.url, receiptHandle: "r", timeout: 43_201) }
+        #expect(await refusal { try await $0.sendMessage("late", to: Self.url, delaySeconds: 901) } == "InvalidParameterValue")
+        #expect(await refusal { _ = try await $0.receiveMessages(from: Self.url, maxMessages: 11) } == "InvalidParameterValue")
+        #expect(await refusal { _ = try await $0.receiveMessages(from: Self.url, maxMessages: 0) } == "InvalidParameterValue")
+        #expect(await refusal { _ = try await $0.receiveMessages(from: Self.url, waitTimeSeconds: 21) } == "InvalidParameterValue")
+        #expect(await refusal { try await $0.changeMessageVisibility("r", in: Self.url, visibilityTimeout: 43_201) }
                 == "InvalidParameterValue")
     }
 
@@ -58,12 +68,12 @@ import WharfClient
         let stub = StubServer([.json(#"{"Successful":[]}"#)])
         defer { stub.stop() }
         let sqs = stubClient(stub) { $0.verifyChecksums = false }
-        _ = try await sqs.sendMessages(queueUrl: Self.url, bodies: (0..<23).map { "m\($0)" })
+        _ = try await sqs.sendMessages((0..<23).map { "m\($0)" }, to: Self.url)
         #expect(stub.requests.count == 3)
         #expect(stub.requests.map { $0.components(separatedBy: "\"Id\"").count - 1 } == [10, 10, 3])
-        _ = try await sqs.sendMessages(queueUrl: Self.url, bodies: Array(repeating: String(repeating: "x", count: 400_000), count: 5))
+        _ = try await sqs.sendMessages(Array(repeating: String(repeating: "x", count: 400_000), count: 5), to: Self.url)
         #expect(stub.requests.count == 6)  // 2 + 2 + 1 bodies of 400 kB
-        _ = try await sqs.deleteMessages(queueUrl: Self.url, receiptHandles: (0..<12).map { "rh\($0)" })
+        _ = try await sqs.deleteMessages((0..<12).map { "rh\($0)" }, from: Self.url)
         #expect(stub.requests.count == 8)
     }
 }

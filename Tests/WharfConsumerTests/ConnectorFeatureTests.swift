@@ -67,8 +67,8 @@ import WharfExpression
 
     @Test func snsEnvelopesAreUnwrapped() throws {
         let message = makeMessage("m", body: Self.snsBody,
-                                  attributes: ["kind": MessageAttributeValue(dataType: "String", stringValue: "sqs-side"),
-                                               "sqsOnly": MessageAttributeValue(dataType: "String", stringValue: "kept")])
+                                  attributes: ["kind": .string("sqs-side"),
+                                               "sqsOnly": .string("kept")])
         let object = MessageObject.make(message, queueURL: "u", queueARN: nil, region: nil,
                                         options: .init(unwrapSNS: true))
         #expect(object["body"]?["id"] == 42)
@@ -104,18 +104,18 @@ import WharfExpression
     @Test func attributeSelectionLimitsTheMessageObject() async throws {
         let transport = FakeTransport()
         transport.add([makeMessage("m", attributes: [
-            "tenant": MessageAttributeValue(dataType: "String", stringValue: "acme"),
-            "trace.id": MessageAttributeValue(dataType: "String", stringValue: "t1"),
-            "secret": MessageAttributeValue(dataType: "String", stringValue: "s"),
+            "tenant": .string("acme"),
+            "trace.id": .string("t1"),
+            "secret": .string("s"),
         ])])
         let objects = Recorder<FEELValue>()
         let consumer = Consumer(transport: transport, configuration: testConfiguration {
-            $0.systemAttributeNames = ["SentTimestamp"]
+            $0.systemAttributeNames = [.sentTimestamp]
             $0.messageAttributeNames = ["tenant", "trace.*"]
         }, handler: .single { objects.append($0.object) })
         try await runConsumer(consumer) { $0.processed == 1 }
         let request = try #require(transport.receives.first)
-        #expect(request.systemAttributeNames == ["SentTimestamp", "ApproximateReceiveCount", "MessageGroupId"])
+        #expect(request.systemAttributeNames == [.sentTimestamp, .approximateReceiveCount, .messageGroupId])
         #expect(request.messageAttributeNames == ["tenant", "trace.*"])
         let object = try #require(objects.values.first)
         guard case .context(let attributes)? = object["attributes"], case .context(let messageAttributes)? = object["messageAttributes"] else {
@@ -128,7 +128,7 @@ import WharfExpression
         var all = testConfiguration()
         all.systemAttributeNames = []
         all.messageAttributeNames = []
-        #expect(all.requestedSystemAttributes == ["All"])
+        #expect(all.requestedSystemAttributes == [.all])
         #expect(all.requestedMessageAttributes == ["All"])
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import SQSModel
+import WharfClient
 import Testing
 import WharfExpression
 @testable import WharfConsumer
@@ -269,7 +269,7 @@ import WharfExpression
 
     @Test func fifoOrderWithinAGroupAndGroupsInParallel() async throws {
         let transport = FakeTransport()
-        var messages: [Message] = []
+        var messages: [SQSMessage] = []
         for seq in 1...6 { for group in ["a", "b", "c", "d"] { messages.append(makeMessage("\(group)\(seq)", group: group)) } }
         transport.add(messages)
         let events = Recorder<String>()
@@ -392,7 +392,7 @@ import WharfExpression
         transport.receiveErrors = [TransportError(kind: .other, message: "500")]
         transport.add([makeMessage("a"), makeMessage("b")])
         let consumer = Consumer(transport: transport, configuration: testConfiguration {
-            $0.systemAttributeNames = ["SentTimestamp"]
+            $0.systemAttributeNames = [.sentTimestamp]
             $0.messageAttributeNames = ["trace"]
             $0.maxMessages = 7
             $0.waitTimeSeconds = 3
@@ -402,7 +402,7 @@ import WharfExpression
         #expect(counters.received == 2 && counters.processed == 1 && counters.failed == 1)
         #expect(counters.pollErrors == 1 && counters.emptyPolls >= 1 && counters.inFlight == 0)
         let request = try #require(transport.receives.first)
-        #expect(request.systemAttributeNames == ["SentTimestamp", "ApproximateReceiveCount", "MessageGroupId"])
+        #expect(request.systemAttributeNames == [.sentTimestamp, .approximateReceiveCount, .messageGroupId])
         #expect(request.messageAttributeNames == ["trace"])
         #expect(request.maxMessages == 7 && request.waitTimeSeconds == 3)
     }
@@ -410,8 +410,8 @@ import WharfExpression
     @Test func messageObjectAndResultMapping() async throws {
         let transport = FakeTransport()
         transport.add([makeMessage("m1", body: #"{"id": 42, "name": "x"}"#, attributes: [
-            "key": MessageAttributeValue(dataType: "String", stringValue: "value"),
-            "bin": MessageAttributeValue(dataType: "Binary", binaryValue: Data([1, 2, 3])),
+            "key": .string("value"),
+            "bin": .binary(Data([1, 2, 3])),
         ]), makeMessage("m2", body: "not json")])
         let outputs = Recorder<(String, FEELValue, FEELValue)>()
         let consumer = Consumer(transport: transport, configuration: testConfiguration {

@@ -1,12 +1,12 @@
 import Foundation
-import SQSModel
 import Testing
+import WharfClient
 @testable import WharfConsumer
 
 /// An in-memory queue behind the consumer's transport protocol, recording every call.
 final class FakeTransport: ConsumerTransport, @unchecked Sendable {
     private let lock = NSLock()
-    private var available: [Message] = []
+    private var available: [SQSMessage] = []
     private var handleCounter = 0
     var queueExists = true
     /// Thrown by the next receives, one per receive, while not empty.
@@ -22,27 +22,27 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
     private(set) var receives: [ReceiveRequest] = []
     private(set) var deleteCalls: [[DeleteEntry]] = []
     private(set) var visibilityCalls: [[VisibilityEntry]] = []
-    private var bodiesByHandle: [String: Message] = [:]
+    private var bodiesByHandle: [String: SQSMessage] = [:]
 
     func locked<T>(_ body: () -> T) -> T {
         lock.lock(); defer { lock.unlock() }
         return body()
     }
 
-    func add(_ messages: [Message]) { locked { available += messages.map(issue) } }
+    func add(_ messages: [SQSMessage]) { locked { available += messages.map(issue) } }
 
-    private func issue(_ message: Message) -> Message {
+    private func issue(_ message: SQSMessage) -> SQSMessage {
         var copy = message
         handleCounter += 1
-        copy.ReceiptHandle = "rh-\(message.MessageId)-\(handleCounter)"
-        bodiesByHandle[copy.ReceiptHandle] = copy
+        copy.receiptHandle = "rh-\(message.id)-\(handleCounter)"
+        bodiesByHandle[copy.receiptHandle] = copy
         return copy
     }
 
     var deletedHandles: [String] { locked { deleteCalls.flatMap { $0.map(\.receiptHandle) } } }
-    var deletedIds: [String] { locked { deleteCalls.flatMap { $0.compactMap { bodiesByHandle[$0.receiptHandle]?.MessageId } } } }
+    var deletedIds: [String] { locked { deleteCalls.flatMap { $0.compactMap { bodiesByHandle[$0.receiptHandle]?.id } } } }
     var visibilityChanges: [(id: String, timeout: Int)] {
-        locked { visibilityCalls.flatMap { $0.map { (bodiesByHandle[$0.receiptHandle]?.MessageId ?? "?", $0.timeout) } } }
+        locked { visibilityCalls.flatMap { $0.map { (bodiesByHandle[$0.receiptHandle]?.id ?? "?", $0.timeout) } } }
     }
     var remaining: Int { locked { available.count } }
 
@@ -51,12 +51,12 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
         return queue.contains("://") ? queue : "http://fake/000000000000/\(queue)"
     }
 
-    func queueAttributes(queueURL: String, names: [String]) async throws -> [String: String] {
-        ["QueueArn": "arn:aws:sqs:eu-west-3:000000000000:fake", "VisibilityTimeout": "30"]
+    func queueAttributes(queueURL: String, names: [QueueAttributeName]) async throws -> [QueueAttributeName: String] {
+        [.queueARN: "arn:aws:sqs:eu-west-3:000000000000:fake", .visibilityTimeout: "30"]
     }
 
-    func receive(_ request: ReceiveRequest) async throws -> [Message] {
-        let outcome: Result<[Message], any Error> = locked {
+    func receive(_ request: ReceiveRequest) async throws -> [SQSMessage] {
+        let outcome: Result<[SQSMessage], any Error> = locked {
             receives.append(request)
             if let error = alwaysFail { return .failure(error) }
             if !receiveErrors.isEmpty { return .failure(receiveErrors.removeFirst()) }
@@ -74,7 +74,7 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
         locked {
             deleteCalls.append(entries)
             return entries.compactMap { entry in
-                guard let id = bodiesByHandle[entry.receiptHandle]?.MessageId, let code = failDeletes[id] else { return nil }
+                guard let id = bodiesByHandle[entry.receiptHandle]?.id, let code = failDeletes[id] else { return nil }
                 return EntryFailure(id: entry.id, code: code, message: "The receipt handle has expired.")
             }
         }
@@ -87,8 +87,7 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
             if redeliverOnRelease {
                 for entry in entries where entry.timeout == 0 {
                     guard var message = bodiesByHandle[entry.receiptHandle] else { continue }
-                    let next = String(message.receiveCount + 1)
-                    message.Attributes?["ApproximateReceiveCount"] = next
+                    message.attributes[.approximateReceiveCount] = String((message.receiveCount ?? 1) + 1)
                     available.append(issue(message))
                 }
             }
@@ -98,11 +97,10 @@ final class FakeTransport: ConsumerTransport, @unchecked Sendable {
 }
 
 func makeMessage(_ id: String, body: String = "{}", group: String? = nil, receiveCount: Int = 1,
-                 attributes: MessageAttributes? = nil) -> Message {
-    var system = ["ApproximateReceiveCount": String(receiveCount), "SentTimestamp": "1700000000000"]
-    if let group { system["MessageGroupId"] = group }
-    return Message(MessageId: id, ReceiptHandle: "", MD5OfBody: "md5", Body: body, Attributes: system,
-                   MD5OfMessageAttributes: nil, MessageAttributes: attributes)
+                 attributes: [String: MessageAttribute] = [:]) -> SQSMessage {
+    var system: [MessageSystemAttributeName: String] = [.approximateReceiveCount: String(receiveCount), .sentTimestamp: "1700000000000"]
+    if let group { system[.messageGroupId] = group }
+    return SQSMessage(id: id, receiptHandle: "", body: body, md5OfBody: "md5", attributes: system, messageAttributes: attributes)
 }
 
 /// Thread-safe recording for handlers.

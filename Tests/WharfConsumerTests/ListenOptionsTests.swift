@@ -35,7 +35,7 @@ import Darwin
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "batch")
-            for n in 1...4 { _ = try await client.sendMessage(queueUrl: url, body: #"{"n": \#(n)}"#) }
+            for n in 1...4 { _ = try await client.sendMessage(#"{"n": \#(n)}"#, to: url) }
             let out = temporaryFile("batches")
             defer { try? FileManager.default.removeItem(atPath: out) }
             let script = """
@@ -55,9 +55,9 @@ import Darwin
             #expect(batches.joined(separator: ",").filter(\.isNumber).sorted() == ["1", "2", "3", "4"])
             let failed = listened.err.filter { $0.contains("message failed: reported failed by the batch handler; released with delay 60 s") }
             #expect(failed.count == 2, "\(listened.err)")
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessages"] == "0")
-            #expect(left["ApproximateNumberOfMessagesNotVisible"] == "2")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessages] == "0")
+            #expect(left[.approximateNumberOfMessagesNotVisible] == "2")
         }
     }
 
@@ -67,7 +67,7 @@ import Darwin
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "logged")
-            let sent = try await client.sendMessage(queueUrl: url, body: "x")
+            let sent = try await client.sendMessage("x", to: url)
             let listened = try await runCLI(ListenCommand.self, [
                 "-q", "logged", "--endpoint", server.endpoint, "--wait", "1", "--count", "1", "--log-format", "json",
                 "--on-failure", "delay:30", "--exec", "echo starting; echo 'line one' >&2; echo 'disk full' >&2; exit 3",
@@ -75,7 +75,7 @@ import Darwin
             let objects = listened.err.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
             #expect(objects.count == listened.err.count, "every line is a JSON object: \(listened.err)")
             let failure = try #require(objects.first { $0["level"] == "error" })
-            #expect(failure["messageId"] == sent.MessageId)
+            #expect(failure["messageId"] == sent.messageId)
             #expect(failure["receiveCount"] == "1")
             #expect(failure["queue"] == url)
             #expect(failure["cause"] == "handler failed: echo starting; echo 'line one' >&2; echo 'disk full' >&2; exit 3: exit status 3; stderr: line one\ndisk full")
@@ -88,7 +88,7 @@ import Darwin
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "texted")
-            _ = try await client.sendMessage(queueUrl: url, body: "{}")
+            _ = try await client.sendMessage("{}", to: url)
             let listened = try await runCLI(ListenCommand.self, [
                 "-q", "texted", "--endpoint", server.endpoint, "--wait", "1", "--count", "1", "--on-failure", "wait",
                 "--when", "=frobnicate(body)",
@@ -117,7 +117,7 @@ import Darwin
                 return port != nil
             }
             let metricsPort = try #require(port, "no metrics line in \(captured.err)")
-            for body in ["a", "b"] { _ = try await client.sendMessage(queueUrl: url, body: body) }
+            for body in ["a", "b"] { _ = try await client.sendMessage(body, to: url) }
             #expect(try await waitFor {
                 let text = Self.get(port: metricsPort, path: "/metrics")
                 return text?.contains("wharf_consumer_messages_processed_total{queue=\"metered\"} 2") == true
@@ -127,7 +127,7 @@ import Darwin
             #expect(metrics.samples["wharf_consumer_messages_received_total{queue=\"metered\"}"] == 2)
             #expect(metrics.samples["wharf_consumer_handler_duration_seconds_count{queue=\"metered\"}"] == 2)
             #expect(Sockets.getStatus(port: metricsPort, path: "/other") == 404)
-            _ = try await client.sendMessage(queueUrl: url, body: "last")
+            _ = try await client.sendMessage("last", to: url)
             try await listening.value
             #expect(Sockets.getStatus(port: metricsPort, path: "/metrics") == nil, "closed when listen returns")
         }
@@ -138,8 +138,7 @@ import Darwin
             let client = server.client()
             let url = try await client.createQueue(named: "fanout")
             let envelope = #"{"Type": "Notification", "MessageId": "n1", "TopicArn": "arn:aws:sns:us-east-1:000000000000:t", "Message": "{\"id\": 7}", "Timestamp": "2024-05-01T12:00:00.000Z", "MessageAttributes": {"kind": {"Type": "String", "Value": "order"}, "other": {"Type": "String", "Value": "x"}}}"#
-            _ = try await client.sendMessage(queueUrl: url, body: envelope,
-                                             attributes: ["hidden": MessageAttributeValue(dataType: "String", stringValue: "h")])
+            _ = try await client.sendMessage(envelope, to: url, messageAttributes: ["hidden": .string("h")])
             let listened = try await runCLI(ListenCommand.self, [
                 "-q", "fanout", "--endpoint", server.endpoint, "--wait", "1", "--count", "1", "--unwrap-sns",
                 "--attribute-name", "SentTimestamp", "--message-attribute-name", "kind,hidden",

@@ -25,7 +25,7 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "retry")
-            _ = try await client.sendMessage(queueUrl: url, body: #"{"id": 7}"#)
+            _ = try await client.sendMessage(#"{"id": 7}"#, to: url)
             let attempts = Recorder<Int>()
             var configuration = ConsumerConfiguration(queue: url)
             configuration.waitTimeSeconds = 1
@@ -36,16 +36,16 @@ import WharfTestSupport
             let counters = try await runConsumer(consumer) { $0.processed == 1 && $0.deleted == 1 }
             #expect(attempts.values == [1, 2])
             #expect(counters.failed == 1 && counters.released == 1)
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessages] == "0" && left[.approximateNumberOfMessagesNotVisible] == "0")
         }
     }
 
     @Test func heartbeatKeepsASlowMessageInvisible() async throws {
         try await withWharf { server in
             let client = server.client()
-            let url = try await client.createQueue(named: "slow", attributes: ["VisibilityTimeout": "2"])
-            _ = try await client.sendMessage(queueUrl: url, body: "slow")
+            let url = try await client.createQueue(named: "slow", attributes: [.visibilityTimeout: "2"])
+            _ = try await client.sendMessage("slow", to: url)
             var configuration = ConsumerConfiguration(queue: "slow")
             configuration.waitTimeSeconds = 1
             configuration.heartbeat = Heartbeat(interval: .milliseconds(500), extendTo: 2)
@@ -57,7 +57,7 @@ import WharfTestSupport
             // 5 s against a 2 s visibility timeout: without the heartbeat a probe would get it.
             var stolen = 0
             for _ in 0..<8 {
-                stolen += try await client.receiveMessages(queueUrl: url, max: 10, wait: 0).count
+                stolen += try await client.receiveMessages(from: url, maxMessages: 10, waitTimeSeconds: 0).count
                 try await Task.sleep(for: .milliseconds(500))
             }
             #expect(stolen == 0)
@@ -73,9 +73,9 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "orders.fifo",
-                                                   attributes: ["FifoQueue": "true", "ContentBasedDeduplication": "true"])
+                                                   attributes: [.fifoQueue: "true", .contentBasedDeduplication: "true"])
             for seq in 1...5 { for group in ["a", "b", "c"] {
-                _ = try await client.sendMessage(queueUrl: url, body: "\(group)\(seq)", groupId: group)
+                _ = try await client.sendMessage("\(group)\(seq)", to: url, groupId: group)
             } }
             let seen = Recorder<String>()
             var configuration = ConsumerConfiguration(queue: url)
@@ -83,7 +83,7 @@ import WharfTestSupport
             configuration.concurrency = 10
             let consumer = Consumer(client: client, configuration: configuration) { message in
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...40)))
-                seen.append(message.message.Body)
+                seen.append(message.message.body)
             }
             try await runConsumer(consumer) { $0.processed == 15 }
             for group in ["a", "b", "c"] {
@@ -142,7 +142,7 @@ import WharfTestSupport
             let client = server.client()
             let url = try await client.createQueue(named: "events")
             for body in [#"{"kind":"a","id":1}"#, #"{"kind":"b","id":2}"#, #"{"kind":"a","id":3}"#] {
-                _ = try await client.sendMessage(queueUrl: url, body: body)
+                _ = try await client.sendMessage(body, to: url)
             }
             let out = temporaryFile("exec.out")
             defer { try? FileManager.default.removeItem(atPath: out) }
@@ -157,8 +157,8 @@ import WharfTestSupport
             #expect(values.compactMap { $0["id"] }.sorted { $0.description < $1.description } == [1, 3])
             #expect(values.allSatisfy { $0["messageId"] != nil && $0["kind"] == nil })
             // The unmatched "b" was left, not deleted: it is in flight until its visibility timeout.
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessagesNotVisible"] == "1")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessagesNotVisible] == "1")
         }
     }
 
@@ -166,8 +166,8 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "printed")
-            _ = try await client.sendMessage(queueUrl: url, body: "hello", attributes: ["key": .init(dataType: "String", stringValue: "value")])
-            _ = try await client.sendMessage(queueUrl: url, body: "other")
+            _ = try await client.sendMessage("hello", to: url, messageAttributes: ["key": .string("value")])
+            _ = try await client.sendMessage("other", to: url)
             let listened = try await runCLI(ListenCommand.self, [
                 "-q", url, "--endpoint", server.endpoint, "--wait", "1", "--count", "2",
                 "--when", #"=(messageAttributes.key.stringValue="value")"#, "--result-variable", "message",
@@ -175,8 +175,8 @@ import WharfTestSupport
             #expect(listened.out.count == 1)
             let value = try FEELValue(jsonString: try #require(listened.out.first))
             #expect(value["message"]?["body"] == "hello")
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessages] == "0" && left[.approximateNumberOfMessagesNotVisible] == "0")
         }
     }
 
@@ -184,7 +184,7 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "killed")
-            _ = try await client.sendMessage(queueUrl: url, body: "payload")
+            _ = try await client.sendMessage("payload", to: url)
             let out = temporaryFile("killed.out")
             defer { try? FileManager.default.removeItem(atPath: out) }
             // First delivery: the handler dies by SIGKILL halfway. Second: it completes.
@@ -195,8 +195,8 @@ import WharfTestSupport
             ])
             let text = try String(contentsOfFile: out, encoding: .utf8)
             #expect(text == "2 \"payload\"\n")
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessages] == "0" && left[.approximateNumberOfMessagesNotVisible] == "0")
         }
     }
 
@@ -206,14 +206,14 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "hooks")
-            _ = try await client.sendMessage(queueUrl: url, body: #"{"id": 5}"#)
+            _ = try await client.sendMessage(#"{"id": 5}"#, to: url)
             try await runCLI(ListenCommand.self, [
                 "-q", "hooks", "--endpoint", server.endpoint, "--wait", "1", "--count", "2",
                 "--map", "={id: body.id}", "--post", "http://127.0.0.1:\(webhook.port)/hook",
             ])
             #expect(webhook.bodies == [#"{"id":5}"#, #"{"id":5}"#])
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessages] == "0" && left[.approximateNumberOfMessagesNotVisible] == "0")
         }
     }
 
@@ -221,15 +221,15 @@ import WharfTestSupport
         try await withWharf { server in
             let client = server.client()
             let url = try await client.createQueue(named: "timeout")
-            _ = try await client.sendMessage(queueUrl: url, body: "x")
+            _ = try await client.sendMessage("x", to: url)
             let start = ContinuousClock.now
             _ = try await runCLI(ListenCommand.self, [
                 "-q", url, "--endpoint", server.endpoint, "--wait", "1", "--count", "1",
                 "--handler-timeout", "0.5", "--on-failure", "delay:60", "--exec", "exec sleep 30",
             ])
             #expect(ContinuousClock.now - start < .seconds(10))
-            let left = try await client.queueAttributes(queueUrl: url, names: ["ApproximateNumberOfMessagesNotVisible"])
-            #expect(left["ApproximateNumberOfMessagesNotVisible"] == "1", "released with a 60 s delay, not deleted")
+            let left = try await client.queueAttributes(of: url, names: [.approximateNumberOfMessagesNotVisible])
+            #expect(left[.approximateNumberOfMessagesNotVisible] == "1", "released with a 60 s delay, not deleted")
         }
     }
 
@@ -245,8 +245,8 @@ import WharfTestSupport
         }
         try await withWharf { server in
             let client = server.client()
-            let url = try await client.createQueue(named: "crash", attributes: ["VisibilityTimeout": "2"])
-            _ = try await client.sendMessage(queueUrl: url, body: "survivor")
+            let url = try await client.createQueue(named: "crash", attributes: [.visibilityTimeout: "2"])
+            _ = try await client.sendMessage("survivor", to: url)
             let mark = temporaryFile("pid")
             let out = temporaryFile("out")
             defer { for file in [mark, out] { try? FileManager.default.removeItem(atPath: file) } }

@@ -146,7 +146,8 @@ public struct ListenCommand: AsyncParsableCommand {
             configuration.heartbeat = Heartbeat(interval: heartbeatInterval.map { .seconds($0) }, extendTo: heartbeatExtend)
         }
         configuration.failureJitter = jitter
-        configuration.systemAttributeNames = Self.names(attributeNames).nilIfEmpty ?? ["All"]
+        configuration.systemAttributeNames = (Self.names(attributeNames).nilIfEmpty ?? ["All"])
+            .map(MessageSystemAttributeName.init(rawValue:))
         configuration.messageAttributeNames = Self.names(messageAttributeNames).nilIfEmpty ?? ["All"]
         configuration.unwrapSNS = unwrapSns
         if let logger { configuration.logger = logger }

@@ -4,8 +4,14 @@ import Foundation
 /// instance metadata or the container endpoint per `credential_source`) sign an STS
 /// `AssumeRole` for the role. Wrap it in `CachingCredentialsProvider`; the role's credentials
 /// carry their expiry, so they are renewed before it.
+///
+/// ```swift
+/// let role = AssumeRoleCredentialsProvider(roleARN: "arn:aws:iam::123456789012:role/orders-consumer",
+///                                          source: ProfileCredentialsProvider(profile: "ci"), externalId: "wharf-orders")
+/// let sqs = SQSClient(region: "eu-west-1", credentials: CachingCredentialsProvider(role))
+/// ```
 public struct AssumeRoleCredentialsProvider: CredentialsProvider {
-    public let roleArn: String
+    public let roleARN: String
     public let sessionName: String?
     public let externalId: String?
     public let durationSeconds: Int?
@@ -14,18 +20,18 @@ public struct AssumeRoleCredentialsProvider: CredentialsProvider {
     let sourceDescription: String
     let sts: STS
 
-    init(roleArn: String, sessionName: String?, externalId: String?, durationSeconds: Int?,
+    init(roleARN: String, sessionName: String?, externalId: String?, durationSeconds: Int?,
          source: any CredentialsProvider, sourceDescription: String, sts: STS) {
-        self.roleArn = roleArn; self.sessionName = sessionName; self.externalId = externalId
+        self.roleARN = roleARN; self.sessionName = sessionName; self.externalId = externalId
         self.durationSeconds = durationSeconds; self.source = source
         self.sourceDescription = sourceDescription; self.sts = sts
     }
 
-    /// Assumes `roleArn` with the credentials of `source`; STS from the environment.
-    public init(roleArn: String, source: any CredentialsProvider, sessionName: String? = nil, externalId: String? = nil,
+    /// Assumes `roleARN` with the credentials of `source`; STS from the environment.
+    public init(roleARN: String, source: any CredentialsProvider, sessionName: String? = nil, externalId: String? = nil,
                 durationSeconds: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = Date.init) {
-        self.init(roleArn: roleArn, sessionName: sessionName, externalId: externalId, durationSeconds: durationSeconds,
+        self.init(roleARN: roleARN, sessionName: sessionName, externalId: externalId, durationSeconds: durationSeconds,
                   source: source, sourceDescription: "the given source",
                   sts: STS(environment: environment, profileRegion: nil, now: now))
     }
@@ -36,10 +42,10 @@ public struct AssumeRoleCredentialsProvider: CredentialsProvider {
             sourceCredentials = try await source.credentials()
         } catch {
             if case .cancelled = error { throw error }
-            throw .credentials("assume role \(roleArn): no source credentials from \(sourceDescription): \(error.message)")
+            throw .credentials("assume role \(roleARN): no source credentials from \(sourceDescription): \(error.message)")
         }
         do {
-            return try await sts.assumeRole(roleArn: roleArn, sessionName: sessionName ?? STS.defaultSessionName(now: sts.now()),
+            return try await sts.assumeRole(roleARN: roleARN, sessionName: sessionName ?? STS.defaultSessionName(now: sts.now()),
                                             externalId: externalId, durationSeconds: durationSeconds,
                                             with: sourceCredentials)
         } catch {

@@ -3,6 +3,11 @@ import Foundation
 /// Keeps the credentials of another provider and asks it again only when they are about to
 /// expire (`refreshMargin` before `expiration`), so temporary credentials are renewed before a
 /// request can fail with ExpiredToken. Concurrent callers share one refresh.
+///
+/// ```swift
+/// let login = CachingCredentialsProvider(ProcessCredentialsProvider(command: "corp-login --aws"), refreshMargin: 600)
+/// let sqs = SQSClient(credentials: login)
+/// ```
 public actor CachingCredentialsProvider: CredentialsProvider {
     let base: any CredentialsProvider
     let refreshMargin: TimeInterval

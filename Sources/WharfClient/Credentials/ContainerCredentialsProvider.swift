@@ -7,6 +7,11 @@ import Foundation
 /// cannot send the token anywhere). The token in `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
 /// (read on every fetch, since EKS rotates it) or `AWS_CONTAINER_AUTHORIZATION_TOKEN` goes in
 /// the Authorization header.
+///
+/// ```swift
+/// // In an ECS task with a task role, or an EKS pod with Pod Identity.
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(ContainerCredentialsProvider()))
+/// ```
 public struct ContainerCredentialsProvider: CredentialsProvider {
     public let environment: [String: String]
     public var timeout: TimeInterval

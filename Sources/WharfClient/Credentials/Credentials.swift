@@ -1,6 +1,11 @@
 import Foundation
 
 /// An access key pair, with the session token and expiry of temporary credentials.
+///
+/// ```swift
+/// let keys = AWSCredentials(accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret")
+/// let sqs = SQSClient(region: "eu-west-1", credentials: StaticCredentialsProvider(keys))
+/// ```
 public struct AWSCredentials: Sendable, Equatable {
     public var accessKeyId: String
     public var secretAccessKey: String
@@ -16,11 +21,25 @@ public struct AWSCredentials: Sendable, Equatable {
 
 /// Where a client gets the credentials it signs with. Called before every request, so
 /// providers that do I/O should be wrapped in `CachingCredentialsProvider`.
+///
+/// ```swift
+/// struct VaultCredentials: CredentialsProvider {
+///     func credentials() async throws(SQSClientError) -> AWSCredentials {
+///         AWSCredentials(accessKeyId: "AKIAEXAMPLE", secretAccessKey: "from-the-vault")
+///     }
+/// }
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(VaultCredentials()))
+/// ```
 public protocol CredentialsProvider: Sendable {
     func credentials() async throws(SQSClientError) -> AWSCredentials
 }
 
 /// Fixed credentials, e.g. from the application's own configuration.
+///
+/// ```swift
+/// let sqs = SQSClient(endpoint: URL(string: "http://localhost:9324"),
+///                     credentials: StaticCredentialsProvider(accessKeyId: "test", secretAccessKey: "test"))
+/// ```
 public struct StaticCredentialsProvider: CredentialsProvider {
     public let value: AWSCredentials
     public init(_ value: AWSCredentials) { self.value = value }
@@ -33,6 +52,10 @@ public struct StaticCredentialsProvider: CredentialsProvider {
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and, as botocore reads it,
 /// `AWS_CREDENTIAL_EXPIRATION` (ISO 8601). The environment is a parameter so tests need not
 /// mutate the process's own.
+///
+/// ```swift
+/// let sqs = SQSClient(credentials: EnvironmentCredentialsProvider())   // the environment's keys, nothing else
+/// ```
 public struct EnvironmentCredentialsProvider: CredentialsProvider {
     public let environment: [String: String]
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -51,6 +74,13 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
 }
 
 /// Any async closure, e.g. one that asks a secrets service; wrap it in a caching provider.
+///
+/// ```swift
+/// let fetched = ClosureCredentialsProvider { () async throws(SQSClientError) -> AWSCredentials in
+///     AWSCredentials(accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret", expiration: Date().addingTimeInterval(3600))
+/// }
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(fetched))
+/// ```
 public struct ClosureCredentialsProvider: CredentialsProvider {
     let body: @Sendable () async throws(SQSClientError) -> AWSCredentials
     public init(_ body: @escaping @Sendable () async throws(SQSClientError) -> AWSCredentials) { self.body = body }
@@ -60,6 +90,13 @@ public struct ClosureCredentialsProvider: CredentialsProvider {
 /// The first provider that has credentials wins; the error names why each one had none
 /// (as the Java SDK's chain reports it), so a consumer that cannot start says which source
 /// was tried and what it answered.
+///
+/// ```swift
+/// let chain = ChainCredentialsProvider([EnvironmentCredentialsProvider(), ProfileCredentialsProvider(profile: "ci")])
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(chain))
+/// // What SQSClient() uses, for another profile:
+/// let standard = CachingCredentialsProvider(ChainCredentialsProvider.default(profile: "consumer"))
+/// ```
 public struct ChainCredentialsProvider: CredentialsProvider {
     public let providers: [any CredentialsProvider]
     public init(_ providers: [any CredentialsProvider]) { self.providers = providers }

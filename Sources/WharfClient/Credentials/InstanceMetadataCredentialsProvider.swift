@@ -11,6 +11,11 @@ import Foundation
 /// `http://169.254.169.254` (IPv4, default) or `http://[fd00:ec2::254]` (IPv6).
 /// `AWS_EC2_METADATA_DISABLED=true` turns the provider off. Timeout per request:
 /// `AWS_METADATA_SERVICE_TIMEOUT` seconds (default 1, as the SDKs: off EC2 nothing answers).
+///
+/// ```swift
+/// // On an EC2 instance with an instance profile.
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(InstanceMetadataCredentialsProvider()))
+/// ```
 public actor InstanceMetadataCredentialsProvider: CredentialsProvider {
     public nonisolated let endpoint: URL
     public nonisolated let timeout: TimeInterval

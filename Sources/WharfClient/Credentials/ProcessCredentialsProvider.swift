@@ -4,6 +4,11 @@ import Foundation
 /// (`{"Version": 1, "AccessKeyId": …, "SecretAccessKey": …, "SessionToken": …, "Expiration": …}`),
 /// the SDKs' hook for password managers and corporate login tools. Run with `/bin/sh -c`, as the
 /// Go and Java SDKs do on Unix; a non-zero exit is reported with the end of its stderr.
+///
+/// ```swift
+/// let login = ProcessCredentialsProvider(command: "corp-login --print-aws-credentials", timeout: 30)
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(login))
+/// ```
 public struct ProcessCredentialsProvider: CredentialsProvider {
     public let command: String
     /// What the command may take before it counts as failed.

@@ -8,6 +8,10 @@ import Foundation
 /// - `credential_process`;
 /// - `aws_access_key_id` / `aws_secret_access_key` (/ `aws_session_token`).
 /// The files are read on every call, so edits are seen at the next refresh of a cache.
+///
+/// ```swift
+/// let sqs = SQSClient(credentials: CachingCredentialsProvider(ProfileCredentialsProvider(profile: "consumer")))
+/// ```
 public struct ProfileCredentialsProvider: CredentialsProvider {
     public let profile: String
     public let files: ProfileFiles
@@ -33,11 +37,11 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
         if settings.isEmpty {
             throw .credentials("\(where_): not found in \(files.credentialsPath) or \(files.configPath)")
         }
-        if let roleArn = nonEmpty(settings["role_arn"]) {
+        if let roleARN = nonEmpty(settings["role_arn"]) {
             let sts = STS(environment: environment, profileRegion: nonEmpty(settings["region"]), now: now)
             let sessionName = nonEmpty(settings["role_session_name"])
             if let tokenFile = nonEmpty(settings["web_identity_token_file"]) {
-                return WebIdentityCredentialsProvider(tokenFile: tokenFile, roleArn: roleArn, sessionName: sessionName, sts: sts)
+                return WebIdentityCredentialsProvider(tokenFile: tokenFile, roleARN: roleARN, sessionName: sessionName, sts: sts)
             }
             let (source, description) = try roleSource(of: name, settings: settings, visited: visited)
             var duration: Int?
@@ -50,7 +54,7 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
             if nonEmpty(settings["mfa_serial"]) != nil {
                 throw .credentials("\(where_): mfa_serial needs an MFA code typed in, which a consumer cannot do")
             }
-            return AssumeRoleCredentialsProvider(roleArn: roleArn, sessionName: sessionName,
+            return AssumeRoleCredentialsProvider(roleARN: roleARN, sessionName: sessionName,
                                                  externalId: nonEmpty(settings["external_id"]),
                                                  durationSeconds: duration, source: source,
                                                  sourceDescription: description, sts: sts)

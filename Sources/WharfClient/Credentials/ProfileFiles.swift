@@ -3,6 +3,12 @@ import Foundation
 /// The shared AWS files: `~/.aws/credentials` (sections `[name]`) and `~/.aws/config`
 /// (sections `[default]` and `[profile name]`), at the paths `AWS_SHARED_CREDENTIALS_FILE` and
 /// `AWS_CONFIG_FILE` override. Read on demand so edits are seen after a cache refresh.
+///
+/// ```swift
+/// let environment = ProcessInfo.processInfo.environment
+/// let profile = ProfileFiles.profileName(nil, environment: environment)   // AWS_PROFILE, else "default"
+/// let region = ProfileFiles(environment: environment).settings(of: profile)["region"]
+/// ```
 public struct ProfileFiles: Sendable {
     public var credentialsPath: String
     public var configPath: String

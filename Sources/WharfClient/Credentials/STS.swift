@@ -27,19 +27,19 @@ struct STS: Sendable {
         self.now = now
     }
 
-    func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,
+    func assumeRole(roleARN: String, sessionName: String, externalId: String?, durationSeconds: Int?,
                     with source: AWSCredentials) async throws(SQSClientError) -> AWSCredentials {
         var parameters = [("Action", "AssumeRole"), ("Version", "2011-06-15"),
-                          ("RoleArn", roleArn), ("RoleSessionName", sessionName)]
+                          ("RoleArn", roleARN), ("RoleSessionName", sessionName)]
         if let externalId { parameters.append(("ExternalId", externalId)) }
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        return try await call(parameters, signedWith: source, what: "AssumeRole \(roleArn)")
+        return try await call(parameters, signedWith: source, what: "AssumeRole \(roleARN)")
     }
 
-    func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String) async throws(SQSClientError) -> AWSCredentials {
+    func assumeRoleWithWebIdentity(roleARN: String, sessionName: String, token: String) async throws(SQSClientError) -> AWSCredentials {
         try await call([("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"),
-                        ("RoleArn", roleArn), ("RoleSessionName", sessionName), ("WebIdentityToken", token)],
-                       signedWith: nil, what: "AssumeRoleWithWebIdentity \(roleArn)")
+                        ("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", token)],
+                       signedWith: nil, what: "AssumeRoleWithWebIdentity \(roleARN)")
     }
 
     private func call(_ parameters: [(String, String)], signedWith source: AWSCredentials?,
