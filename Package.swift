@@ -35,7 +35,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
-        // The 23 operations as typed values, attribute types and SQSError: no I/O, no storage.
+        // The 23 operations as typed values, attribute types and SQSError, and the size and limit
+        // rules the engine and the client share: no I/O, no storage.
         .target(name: "SQSModel", swiftSettings: strict),
         // The MD5s SQS puts on messages (and the FIFO content-based SHA-256): one implementation
         // for the server, which computes them, and the client, which checks them.
@@ -183,6 +184,11 @@ let package = Package(
                     dependencies: ["WharfSQLite", "WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "SQSDigestTests", dependencies: ["SQSDigest", "SQSModel"], swiftSettings: strict),
+        // The size and limit rules the client and the server share (Sources/SQSModel/Limits).
+        .testTarget(name: "SQSModelTests", dependencies: ["SQSModel"], swiftSettings: strict),
+        // The client's pre-checks and the server answer a table of requests alike.
+        .testTarget(name: "LimitAgreementTests", dependencies: ["SQSModel", "WharfClient", "WharfEngine", "WharfSQLite"],
+                    swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         // Live-server and socket helpers shared by the client and consumer tests.
         .target(name: "WharfTestSupport", dependencies: ["WharfClient"], path: "Tests/WharfTestSupport",

@@ -80,7 +80,7 @@ extension SQSError {
     }
     public static func batchRequestTooLong(size: Int) -> SQSError {
         SQSError(code: .batchRequestTooLong, queryCode: "AWS.SimpleQueueService.BatchRequestTooLong",
-                 message: "Batch requests cannot be longer than 1048576 bytes. You have sent \(size) bytes.")
+                 message: "Batch requests cannot be longer than \(SQSLimits.maximumBatchSize) bytes. You have sent \(size) bytes.")
     }
     public static func invalidBatchEntryId() -> SQSError {
         SQSError(code: .invalidBatchEntryId, queryCode: "AWS.SimpleQueueService.InvalidBatchEntryId",

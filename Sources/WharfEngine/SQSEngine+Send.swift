@@ -66,8 +66,7 @@ extension SQSEngine {
                     "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
             }
         }
-        let total = entries.reduce(0) { $0 + MessageRules.size(body: $1.MessageBody, attributes: $1.MessageAttributes) }
-        if total > MessageRules.batchLimitBytes { throw .batchRequestTooLong(size: total) }
+        try BatchRules.validateSize(entries)
 
         let now = clock.nowMillis()
         var accepted: [(id: String, message: NewMessage, response: SendMessageResponse, size: Int)] = []
@@ -106,25 +105,16 @@ extension SQSEngine {
                          nowMillis now: Int64, inBatch: Bool) throws(SQSError) -> (NewMessage, SendMessageResponse, Int) {
         let config = queue.config
         let body = entry.MessageBody
-        if body.isEmpty { throw .missingParameter("MessageBody") }
+        try MessageRules.validateBody(body)
         // FIFO queues take only the queue's delay; an explicit 0 means "the queue's"
         // (docs/sqs-behaviour.md#numeric-parameters).
         if config.isFifo, let delay = entry.DelaySeconds, delay != 0 {
             throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
                                          reason: "The request include parameter that is not valid for this queue type.")
         }
-        if let delay = entry.DelaySeconds, !(0...900).contains(delay) {
-            throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
-                                         reason: "DelaySeconds must be >= 0 and <= 900.")
-        }
-        guard MessageRules.hasOnlyValidCharacters(body) else { throw .invalidMessageContents() }
         let attributes = entry.MessageAttributes ?? [:]
-        try MessageRules.validateAttributes(attributes)
-        let size = MessageRules.size(body: body, attributes: attributes)
-        if size > config.maximumMessageSize {
-            let lead = inBatch ? "One or more parameters cannot be validated." : "One or more parameters are invalid."
-            throw .invalidParameterValue("\(lead) Reason: Message must be shorter than \(config.maximumMessageSize) bytes.")
-        }
+        let size = try MessageRules.validateMessage(body: body, delaySeconds: entry.DelaySeconds, attributes: attributes,
+                                                    maximumSize: config.maximumMessageSize, inBatch: inBatch)
         let systemAttributes = entry.MessageSystemAttributes ?? [:]
         for (name, value) in systemAttributes {
             guard name == "AWSTraceHeader" else {

@@ -3,46 +3,52 @@ import SQSModel
 /// `application/x-www-form-urlencoded` decoding, done on bytes so that malformed input is an
 /// SQSError and never a crash or a silent replacement character.
 enum FormDecoder {
-    /// Decodes `a=1&b=2`; a later duplicate key wins, a key without `=` has the value "".
-    static func decode(_ bytes: some Collection<UInt8>) throws(SQSError) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let key: String
-            let value: String
-            if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
-                key = try component(pair[pair.startIndex..<eq])
-                value = try component(pair[pair.index(after: eq)...])
-            } else {
-                key = try component(pair)
-                value = ""
+    /// Decodes `a=1&b=2` into `tree`: a later duplicate key wins (also over what the tree
+    /// had), a key without `=` has the value "".
+    static func decode(_ bytes: [UInt8], into tree: inout QueryNode) throws(SQSError) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            var equals: Int?
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
+                if equals == nil, bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
             }
-            result[key] = value
+            if end > start {
+                if let equals {
+                    let key = try component(bytes[start..<equals])
+                    tree.insert(key[...], value: try component(bytes[(equals + 1)..<end]))
+                } else {
+                    tree.insert(try component(bytes[start..<end])[...], value: "")
+                }
+            }
+            start = end + 1
         }
-        return result
     }
 
     /// '+' is a space (form rule), then %XX escapes, then strict UTF-8.
-    static func component(_ bytes: some Collection<UInt8>) throws(SQSError) -> String {
+    static func component(_ bytes: ArraySlice<UInt8>) throws(SQSError) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i != bytes.endIndex {
-            let b = bytes[i]
-            if b == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if b == UInt8(ascii: "%") {
-                let h = bytes.index(after: i)
-                guard h != bytes.endIndex, let hi = hexValue(bytes[h]) else { throw invalidEscape() }
-                let l = bytes.index(after: h)
-                guard l != bytes.endIndex, let lo = hexValue(bytes[l]) else { throw invalidEscape() }
-                out.append(hi << 4 | lo)
-                i = l
-            } else {
-                out.append(b)
+        if bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+            out.reserveCapacity(bytes.count)
+            var i = bytes.startIndex
+            while i < bytes.endIndex {
+                let b = bytes[i]
+                if b == UInt8(ascii: "+") {
+                    out.append(UInt8(ascii: " "))
+                } else if b == UInt8(ascii: "%") {
+                    guard i + 2 < bytes.endIndex, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else {
+                        throw invalidEscape()
+                    }
+                    out.append(hi << 4 | lo)
+                    i += 2
+                } else {
+                    out.append(b)
+                }
+                i += 1
             }
-            i = bytes.index(after: i)
         }
-        guard let string = String(validating: out, as: UTF8.self) else {
+        guard let string = out.isEmpty ? String(validating: bytes, as: UTF8.self) : String(validating: out, as: UTF8.self) else {
             throw SQSError.malformedQueryString("The request parameters are not valid UTF-8.")
         }
         return string

@@ -12,7 +12,7 @@ public struct WireCall: Sendable {
     /// What is left to decode: the untouched JSON body, or the merged Query parameters.
     enum Payload: Sendable {
         case json([UInt8])
-        case query([String: String])
+        case query(QueryNode)
     }
 
     init(operation: SQSOperation, wireProtocol: WireProtocol, payload: Payload) {

@@ -32,15 +32,15 @@ public enum WireCodec {
 
     private static func parseQuery(method: String, contentType: String?, queryString: String?,
                                    body: [UInt8]) throws(SQSError) -> WireCall {
-        var parameters: [String: String] = [:]
+        var parameters = QueryNode()
         if let queryString, !queryString.isEmpty {
-            parameters = try FormDecoder.decode(queryString.utf8)
+            try FormDecoder.decode(Array(queryString.utf8), into: &parameters)
         }
         if method.uppercased() == "POST", isFormContent(contentType), !body.isEmpty {
             // Body parameters win over query-string ones.
-            parameters.merge(try FormDecoder.decode(body)) { _, fromBody in fromBody }
+            try FormDecoder.decode(body, into: &parameters)
         }
-        guard let action = parameters["Action"], !action.isEmpty else {
+        guard let action = parameters.children["Action"]?.value, !action.isEmpty else {
             throw SQSError(code: .missingAction, message: "The request must contain the parameter Action.",
                            modeled: false)
         }

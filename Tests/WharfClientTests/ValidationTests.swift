@@ -63,6 +63,40 @@ import WharfClient
                 == "InvalidParameterValue")
     }
 
+    /// The message rules are the server's (SQSModel's MessageRules): attributes are checked too,
+    /// and Binary values count their bytes, not their base64 (docs/sqs-behaviour.md#message-size).
+    @Test func messageRulesAreTheServers() async {
+        let eleven = Dictionary(uniqueKeysWithValues: (0...10).map { ("a\($0)", MessageAttributeValue(dataType: "String", stringValue: "v")) })
+        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "b", MessageAttributes: eleven)) }
+                == "InvalidParameterValue")
+        let reserved = ["AWS.x": MessageAttributeValue(dataType: "String", stringValue: "v")]
+        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "b", MessageAttributes: reserved)) }
+                == "InvalidParameterValue")
+        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "\u{0}")) }
+                == "InvalidMessageContents")
+        // 1 MiB exactly: sent.
+        let stub = StubServer([.json(#"{"MessageId":"m","MD5OfMessageBody":"x"}"#)])
+        defer { stub.stop() }
+        let sqs = stubClient(stub) { $0.verifyChecksums = false }
+        let blob = ["bin": MessageAttributeValue(dataType: "Binary", binaryValue: Data([0, 1, 2]))]
+        _ = try? await sqs.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: String(repeating: "x", count: 1_048_576 - 12),
+                                                          MessageAttributes: blob))
+        #expect(stub.requests.count == 1)
+    }
+
+    /// What SQS fails entry by entry (an empty body, a bad visibility timeout) is sent, for the
+    /// server to report in `Failed`: refusing the whole batch would refuse its good entries too.
+    @Test func entryErrorsAreLeftToTheServer() async throws {
+        let stub = StubServer([.json(#"{"Successful":[]}"#)])
+        defer { stub.stop() }
+        let sqs = stubClient(stub) { $0.verifyChecksums = false }
+        _ = try await sqs.sendMessageBatch(SendMessageBatchRequest(QueueUrl: Self.url, Entries: [
+            SendMessageBatchRequestEntry(Id: "a", MessageBody: ""), SendMessageBatchRequestEntry(Id: "b", MessageBody: "b")]))
+        _ = try await sqs.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest(QueueUrl: Self.url, Entries: [
+            ChangeMessageVisibilityBatchRequestEntry(Id: "a", ReceiptHandle: "r", VisibilityTimeout: 43_201)]))
+        #expect(stub.requests.count == 2)
+    }
+
     /// The helpers split any number of entries into requests of ≤ 10 entries and ≤ 1 MiB.
     @Test func batchHelpersChunkByCountAndSize() async throws {
         let stub = StubServer([.json(#"{"Successful":[]}"#)])

@@ -230,6 +230,68 @@ import Testing
         }
     }
 
+    @Test func attributeListsAndEmptyBinary() throws {
+        let r = try queryCall("Action=SendMessage&QueueUrl=q&MessageBody=b&MessageAttribute.1.Name=L&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringListValue.2=y&MessageAttribute.1.Value.StringListValue.1=x&MessageAttribute.1.Value.BinaryListValue.1=AAEC&MessageAttribute.2.Name=E&MessageAttribute.2.Value.DataType=Binary&MessageAttribute.2.Value.BinaryValue=")
+            .decode(SendMessageRequest.self)
+        #expect(r.MessageAttributes?["L"]?.StringListValues == ["x", "y"])
+        #expect(r.MessageAttributes?["L"]?.BinaryListValues == [Data([0, 1, 2])])
+        #expect(r.MessageAttributes?["E"]?.BinaryValue == Data())
+    }
+
+    @Test func laterMapEntryWinsAndMissingMapParts() throws {
+        let r = try queryCall("Action=SetQueueAttributes&QueueUrl=q&Attribute.2.Name=DelaySeconds&Attribute.2.Value=9&Attribute.1.Name=DelaySeconds&Attribute.1.Value=1")
+            .decode(SetQueueAttributesRequest.self)
+        #expect(r.Attributes == ["DelaySeconds": "9"])
+        #expect(throws: SQSError.missingParameter("Attribute.1.Value")) {
+            try queryCall("Action=SetQueueAttributes&QueueUrl=q&Attribute.1.Name=DelaySeconds").decode(SetQueueAttributesRequest.self)
+        }
+        #expect(throws: SQSError.missingParameter("MessageAttribute.1.Name")) {
+            try queryCall("Action=SendMessage&QueueUrl=q&MessageBody=b&MessageAttribute.1.Value.DataType=String")
+                .decode(SendMessageRequest.self)
+        }
+        // A message attribute's value is a structure: what it lacks is reported by member name.
+        #expect(throws: SQSError.missingParameter("DataType")) {
+            try queryCall("Action=SendMessage&QueueUrl=q&MessageBody=b&MessageAttribute.1.Name=a").decode(SendMessageRequest.self)
+        }
+    }
+
+    /// The whole tree is checked before any member is read: a malformed parameter is reported
+    /// before a missing one, and also when the operation has no such member.
+    @Test func malformedParametersComeFirst() {
+        #expect(throws: SQSError.invalidParameterValue(value: "abc", parameter: "DelaySeconds", reason: "Must be an integer.")) {
+            try queryCall("Action=SendMessage&QueueUrl=q&DelaySeconds=abc").decode(SendMessageRequest.self)
+        }
+        #expect(throws: SQSError.invalidParameterValue(value: "!!", parameter: "MessageAttribute.1.Value.BinaryValue",
+                                                       reason: "Must be base64 encoded.")) {
+            try queryCall("Action=ListQueues&MessageAttribute.1.Name=a&MessageAttribute.1.Value.BinaryValue=%21%21")
+                .decode(ListQueuesRequest.self)
+        }
+        #expect(throws: SQSError.invalidParameterValue(value: "x", parameter: "DeleteMessageBatchRequestEntry.2.VisibilityTimeout",
+                                                       reason: "Must be an integer.")) {
+            try queryCall("Action=DeleteMessageBatch&QueueUrl=q&DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.2.Id=b&DeleteMessageBatchRequestEntry.2.ReceiptHandle=r&DeleteMessageBatchRequestEntry.2.VisibilityTimeout=x")
+                .decode(DeleteMessageBatchRequest.self)
+        }
+        #expect(throws: SQSError.malformedQueryString("Invalid index \"0\" in parameter AttributeName.0.")) {
+            try queryCall("Action=ListQueues&AttributeName.0=x").decode(ListQueuesRequest.self)
+        }
+    }
+
+    @Test func bareCollectionNames() throws {
+        // `Attribute=` (and `Attributes=`) are an empty map; a bare non-empty value is ignored.
+        #expect(try queryCall("Action=SetQueueAttributes&QueueUrl=q&Attributes=").decode(SetQueueAttributesRequest.self).Attributes == [:])
+        #expect(try queryCall("Action=SetQueueAttributes&QueueUrl=q&Attribute=").decode(SetQueueAttributesRequest.self).Attributes == [:])
+        #expect(try queryCall("Action=GetQueueAttributes&QueueUrl=q&AttributeName=All").decode(GetQueueAttributesRequest.self)
+                    .AttributeNames == nil)
+        // Real entries win over the empty-list marker.
+        let both = try queryCall("Action=DeleteMessageBatch&QueueUrl=q&Entries=&DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.1.ReceiptHandle=r")
+            .decode(DeleteMessageBatchRequest.self)
+        #expect(both.Entries?.map(\.Id) == ["a"])
+        // A parameter that has sub-parameters is not a scalar.
+        #expect(throws: SQSError.missingParameter("QueueName")) {
+            try queryCall("Action=GetQueueUrl&QueueName=q&QueueName.x=y").decode(GetQueueUrlRequest.self)
+        }
+    }
+
     @Test func protocolGuess() {
         #expect(WireCodec.guessProtocol(target: "AmazonSQS.Foo", contentType: nil) == .json)
         #expect(WireCodec.guessProtocol(target: nil, contentType: "application/x-amz-json-1.0") == .json)

@@ -1,14 +1,37 @@
 import Foundation
-import SQSModel
 
 /// Validation of message bodies, attributes and identifiers (docs/sqs-behaviour.md#message-body,
-/// #message-attributes, #fifo-identifiers).
-enum MessageRules {
-    static let maxAttributes = 10
-    static let batchLimitBytes = 1_048_576
+/// #message-attributes, #fifo-identifiers), for the server's checks and the client's
+/// pre-checks alike: both answer a message with the same SQSError.
+package enum MessageRules {
+    /// A message's body is there (`MissingParameter` if not).
+    package static func validateBody(_ body: String) throws(SQSError) {
+        if body.isEmpty { throw .missingParameter("MessageBody") }
+    }
+
+    /// The checks of a message (a SendMessage, or one entry of a SendMessageBatch) that depend on
+    /// nothing but the message and the queue's `MaximumMessageSize`, in the order SQS makes them:
+    /// its delay, its body's characters, its attributes, its size. Returns the size
+    /// (`MessageSize`). `inBatch` selects the batch entry's wording of the size error.
+    @discardableResult
+    package static func validateMessage(body: String, delaySeconds: Int?, attributes: MessageAttributes?,
+                                        maximumSize: Int, inBatch: Bool) throws(SQSError) -> Int {
+        if let delay = delaySeconds, !SQSLimits.delaySeconds.contains(delay) {
+            throw .invalidParameterValue(value: String(delay), parameter: "DelaySeconds",
+                                         reason: "DelaySeconds must be >= 0 and <= 900.")
+        }
+        guard hasOnlyValidCharacters(body) else { throw .invalidMessageContents() }
+        try validateAttributes(attributes ?? [:])
+        let size = MessageSize.of(body: body, attributes: attributes)
+        if size > maximumSize {
+            let lead = inBatch ? "One or more parameters cannot be validated." : "One or more parameters are invalid."
+            throw .invalidParameterValue("\(lead) Reason: Message must be shorter than \(maximumSize) bytes.")
+        }
+        return size
+    }
 
     /// XML 1.0 `Char`: what SQS accepts in bodies and string attribute values.
-    static func hasOnlyValidCharacters(_ text: String) -> Bool {
+    package static func hasOnlyValidCharacters(_ text: String) -> Bool {
         // Most bodies are plain ASCII: a byte check settles them; others are decoded as scalars.
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.allSatisfy { $0 >= 0x20 && $0 < 0x80 || $0 == 0x9 || $0 == 0xA || $0 == 0xD }
@@ -23,21 +46,11 @@ enum MessageRules {
         return true
     }
 
-    /// Bytes that count toward MaximumMessageSize: the body plus each attribute's name, type and value.
-    static func size(body: String, attributes: MessageAttributes?) -> Int {
-        var total = body.utf8.count
-        for (name, value) in attributes ?? [:] {
-            total += name.utf8.count + value.DataType.utf8.count
-            total += value.StringValue?.utf8.count ?? 0
-            total += value.BinaryValue?.count ?? 0
-        }
-        return total
-    }
-
-    static func validateAttributes(_ attributes: MessageAttributes) throws(SQSError) {
-        if attributes.count > maxAttributes {
+    /// At most ten attributes, each with a valid name, type and value.
+    package static func validateAttributes(_ attributes: MessageAttributes) throws(SQSError) {
+        if attributes.count > SQSLimits.maximumMessageAttributes {
             throw .invalidParameterValue(
-                "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [\(maxAttributes)].")
+                "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [\(SQSLimits.maximumMessageAttributes)].")
         }
         for name in attributes.keys.sorted() {
             try validateAttributeName(name)
@@ -45,10 +58,10 @@ enum MessageRules {
         }
     }
 
-    static func validateAttributeName(_ name: String) throws(SQSError) {
+    package static func validateAttributeName(_ name: String) throws(SQSError) {
         let invalid = SQSError.invalidParameterValue(
             "Message (user) attribute name '\(name)' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters. It must not start or end with a period, contain consecutive periods, or start with AWS. or Amazon.")
-        guard !name.isEmpty, name.utf8.count <= 256 else { throw invalid }
+        guard !name.isEmpty, name.utf8.count <= SQSLimits.maximumAttributeNameLength else { throw invalid }
         for scalar in name.unicodeScalars {
             switch scalar.value {
             // Latin-1 / Latin Extended-A letters are accepted by real SQS (docs/sqs-behaviour.md#message-attributes).
@@ -63,7 +76,7 @@ enum MessageRules {
         }
     }
 
-    static func validateAttributeValue(name: String, _ value: MessageAttributeValue) throws(SQSError) {
+    package static func validateAttributeValue(name: String, _ value: MessageAttributeValue) throws(SQSError) {
         let type = value.DataType
         let base: String
         if let dot = type.firstIndex(of: ".") {
@@ -73,7 +86,7 @@ enum MessageRules {
         } else {
             base = type
         }
-        guard type.utf8.count <= 256, ["String", "Number", "Binary"].contains(base) else {
+        guard type.utf8.count <= SQSLimits.maximumDataTypeLength, ["String", "Number", "Binary"].contains(base) else {
             throw invalidType(name)
         }
         switch base {
@@ -100,7 +113,7 @@ enum MessageRules {
 
     /// A decimal number with at most 38 significant digits (leading/trailing zeroes don't count)
     /// and a magnitude from 10^-128 to 10^126 (docs/sqs-behaviour.md#message-attributes).
-    static func isNumber(_ text: String) -> Bool {
+    package static func isNumber(_ text: String) -> Bool {
         guard let match = text.wholeMatch(of: /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?/) else { return false }
         let mantissa = match.output.1
         let digits = mantissa.filter(\.isNumber)
@@ -116,14 +129,14 @@ enum MessageRules {
     }
 
     /// MessageGroupId, MessageDeduplicationId, ReceiveRequestAttemptId: 1..128 printable ASCII.
-    static func isValidFifoIdentifier(_ text: String) -> Bool {
-        guard (1...128).contains(text.utf8.count) else { return false }
+    package static func isValidFifoIdentifier(_ text: String) -> Bool {
+        guard SQSLimits.fifoIdentifierLength.contains(text.utf8.count) else { return false }
         return text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     /// Batch entry ids: 1..80 of `[A-Za-z0-9_-]`.
-    static func isValidBatchEntryId(_ id: String) -> Bool {
-        guard (1...80).contains(id.utf8.count) else { return false }
+    package static func isValidBatchEntryId(_ id: String) -> Bool {
+        guard SQSLimits.batchEntryIdLength.contains(id.utf8.count) else { return false }
         return id.utf8.allSatisfy { c in
             (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
                 || c == 0x5F || c == 0x2D
@@ -131,7 +144,7 @@ enum MessageRules {
     }
 
     /// Queue names: 1..80 of `[A-Za-z0-9_-]`, a `.fifo` suffix included in the 80.
-    static func isValidQueueName(_ name: String) -> Bool {
+    package static func isValidQueueName(_ name: String) -> Bool {
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
         guard (1...80).contains(name.utf8.count), !base.isEmpty else { return false }
         return isValidBatchEntryId(base)
