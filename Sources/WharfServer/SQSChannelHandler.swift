@@ -97,7 +97,7 @@ final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let peer = Peer(context.remoteAddress)
         replying = true
         context.eventLoop.makeFutureWithTask {
-            await service.respond(to: head, body: body, from: peer)
+            await service.respond(to: head, body: body.map(RequestBody.complete) ?? .overCap, from: peer)
         }.whenSuccess { reply in
             let (handler, context) = bound.value
             var headers = HTTPHeaders(reply.headers)

@@ -19,7 +19,8 @@ struct SQSResponder: HTTPResponder {
         if let authority = request.head.authority { headers.add(name: "Host", value: authority) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method.rawValue),
                                    uri: request.head.path ?? "/", headers: headers)
-        let reply = await service.respond(to: head, body: body, from: Peer(isLoopback: true))
+        let reply = await service.respond(to: head, body: body.map(RequestBody.complete) ?? .overCap,
+                                          from: Peer(isLoopback: true))
         var fields = HTTPFields()
         for (name, value) in reply.headers {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
