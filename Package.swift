@@ -78,7 +78,8 @@ let package = Package(
         // AWS JSON 1.0 and Query/XML: bytes <-> SQSModel values, errors in both envelopes.
         .target(name: "WharfProtocol", dependencies: ["SQSModel"], swiftSettings: strict),
         // The HTTP server: Hummingbird's listener, TLS and lifecycle; requests served from a NIO
-        // channel handler (SQSChannelHandler); protocol detection, authentication, dispatch.
+        // channel handler (SQSChannelHandler and its ConnectionStateMachine); protocol detection,
+        // authentication, dispatch.
         .target(
             name: "WharfServer",
             dependencies: [
@@ -187,6 +188,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log")]),
     ]
 )
