@@ -60,11 +60,13 @@ import WharfLogging
         }
     }
 
-    @Test func bareGetOfQueueURLIsUnknownOperation() async throws {
+    @Test(arguments: [[], [("Accept", "application/json")]] as [[(String, String)]])
+    func bareGetOfQueueURLIsUnknownOperation(headers: [(String, String)]) async throws {
         try await TestServer.with { server in
-            let reply = try await server.send(.get("/000000000000/anything"))
+            let reply = try await server.send(.get("/000000000000/anything", headers: headers))
             #expect(reply.status == 404)
-            #expect(reply.text.contains("UnknownOperationException"))
+            #expect(reply.header("content-type") == "text/xml")
+            #expect(reply.text == "<UnknownOperationException/>")
         }
     }
 
