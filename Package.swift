@@ -81,7 +81,8 @@ let package = Package(
         // AWS JSON 1.0 and Query/XML: bytes <-> SQSModel values, errors in both envelopes.
         .target(name: "WharfProtocol", dependencies: ["SQSModel"], swiftSettings: strict),
         // The HTTP server: Hummingbird's listener, TLS and lifecycle; requests served from a NIO
-        // channel handler (SQSChannelHandler); protocol detection, authentication, dispatch.
+        // channel handler (SQSChannelHandler and its ConnectionStateMachine); protocol detection,
+        // authentication, dispatch.
         .target(
             name: "WharfServer",
             dependencies: [
@@ -92,7 +93,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,10 +204,14 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "WharfExpressionTests", dependencies: ["WharfExpression"], swiftSettings: strict),
         .testTarget(name: "WharfProtocolTests", dependencies: ["WharfProtocol", "SQSModel"]),
-        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfSQLite", "WharfEngine", "WharfProtocol", "SQSModel",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Logging", package: "swift-log")]),
+        // The request path through the production channel pipeline on NIO's embedded channel
+        // (no socket), and the connection state machine on its own.
+        .testTarget(name: "WharfServerTests",
+                    dependencies: ["WharfServer", "WharfSQLite", "WharfEngine", "WharfProtocol", "WharfLogging", "SigV4",
+                                   .product(name: "NIOCore", package: "swift-nio"),
+                                   .product(name: "NIOHTTP1", package: "swift-nio"),
+                                   .product(name: "NIOEmbedded", package: "swift-nio"),
+                                   .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
     ]
 )

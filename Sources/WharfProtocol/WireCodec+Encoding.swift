@@ -34,8 +34,10 @@ extension WireCodec {
             if !(response is EmptyResponse) {
                 let result = "\(operation.rawValue)Result"
                 xml.open(result)
+                let empty = xml.bytes.count
                 XMLResults.writer(for: response)?.writeXML(to: &xml, operation: operation)
-                xml.close(result)
+                // An empty result is one empty element, as SQS writes it: `<ReceiveMessageResult/>`.
+                xml.close(result, emptySince: empty)
             }
             xml.open("ResponseMetadata")
             xml.element("RequestId", requestId)
@@ -54,6 +56,14 @@ extension WireCodec {
     }
 
     public static func encode(error: SQSError, in wireProtocol: WireProtocol, requestId: String) -> EncodedResponse {
+        if error.code == .unknownOperationException {
+            // A request that names no operation at all (a bare GET of a queue URL) gets no error
+            // envelope in either protocol: SQS answers this one empty element as text/xml, also to
+            // a caller that asks for JSON (docs/sqs-behaviour.md#dispatch).
+            return EncodedResponse(status: error.httpStatus,
+                                   headers: [("Content-Type", xmlContentType), ("x-amzn-RequestId", requestId)],
+                                   body: Array("<UnknownOperationException/>".utf8))
+        }
         let fault = error.senderFault ? "Sender" : "Receiver"
         let queryError = ("x-amzn-query-error", "\(error.queryCode);\(fault)")
         switch wireProtocol {

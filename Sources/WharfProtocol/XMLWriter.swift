@@ -20,6 +20,14 @@ struct XMLWriter {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// Closes `name`, or, when nothing was written since it was opened (`bytes.count` was
+    /// `emptySince` right after `open(name)`), turns it into `<name/>`.
+    mutating func close(_ name: String, emptySince mark: Int) {
+        guard bytes.count == mark else { return close(name) }
+        bytes.removeLast()
+        bytes.append(contentsOf: "/>".utf8)
+    }
+
     /// `<name>escaped text</name>`
     mutating func element(_ name: String, _ value: String) {
         open(name)

@@ -4,8 +4,10 @@ import NIOCore
 import NIOHTTP1
 import WharfProtocol
 
-/// Serves requests straight from the channel pipeline: collects one request (head and body,
-/// up to the size limit), runs it through SQSService on a task, and writes the reply.
+/// Serves requests straight from the channel pipeline: a thin shell around
+/// `ConnectionStateMachine`, which collects one request (head and body, up to the size limit)
+/// and decides what happens; this handler runs the request through SQSService on a task,
+/// writes the reply and closes the connection when the machine says so.
 ///
 /// Why not Hummingbird's request path: it hands every request part through an async sequence
 /// to a per-connection task and writes the response back through an async writer. On this
@@ -21,64 +23,33 @@ final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let service: SQSService
     private let dates: HTTPDateCache
-    /// The request whose body is being collected.
-    private var head: HTTPRequestHead?
-    private var body = ByteBuffer()
-    /// The received body passed the limit: the rest is read and dropped, then 413.
-    private var bodyTooLarge = false
-    /// The declared length passed the limit and 413 went out at once: drop the rest.
-    private var answeredEarly = false
-    private var replying = false
-    /// The client closed its side, or the server is shutting down: close once the reply in
-    /// progress is written.
-    private var closeWhenReplied = false
+    /// Everything this connection remembers between events; the handler only performs the
+    /// actions it returns.
+    private var machine: ConnectionStateMachine
 
     init(service: SQSService, dates: HTTPDateCache) {
         self.service = service
         self.dates = dates
+        self.machine = ConnectionStateMachine(maxBodyBytes: service.configuration.maxBodyBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let action: ConnectionStateMachine.Action
         switch unwrapInboundIn(data) {
-        case .head(let head):
-            body.clear()
-            bodyTooLarge = false
-            let declared = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
-            if declared > service.configuration.maxBodyBytes {
-                // Answered before a byte of the body is read (as Hummingbird did).
-                answeredEarly = true
-                reply(to: head, body: nil, context: context)
-            } else {
-                self.head = head
-            }
-        case .body(var chunk):
-            guard !answeredEarly, !bodyTooLarge else { return }
-            if body.readableBytes + chunk.readableBytes > service.configuration.maxBodyBytes {
-                bodyTooLarge = true
-                body.clear()
-            } else {
-                body.writeBuffer(&chunk)
-            }
-        case .end:
-            if answeredEarly {
-                answeredEarly = false
-                return
-            }
-            guard let head else { return }
-            self.head = nil
-            reply(to: head, body: bodyTooLarge ? nil : body, context: context)
+        case .head(let head): action = machine.receivedHead(head)
+        case .body(let part): action = machine.receivedBodyPart(part)
+        case .end: action = machine.receivedEnd()
         }
+        perform(action, context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if (event as? ChannelEvent) == .inputClosed || event is ChannelShouldQuiesceEvent {
-            // The client closed its side (Hummingbird's server allows half-closed connections),
-            // or the server is shutting down: close once the request in progress is answered.
-            if replying || head != nil || answeredEarly { closeWhenReplied = true } else { context.close(promise: nil) }
+        if (event as? ChannelEvent) == .inputClosed {
+            perform(machine.inputClosed(), context: context)
+        } else if event is ChannelShouldQuiesceEvent {
+            perform(machine.quiesce(), context: context)
         } else if (event as? IdleStateHandler.IdleStateEvent) == .all {
-            // Nothing read or written for the idle timeout; a reply still being computed (a
-            // long poll) keeps the connection.
-            if !replying { context.close(promise: nil) }
+            perform(machine.idleTimeout(), context: context)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -86,34 +57,66 @@ final class SQSChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Parse errors were answered (400) by NIO's error handler; anything else ends the connection.
-        context.close(promise: nil)
+        perform(machine.errorCaught(), context: context)
     }
 
-    private func reply(to head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
-        // HTTP/1.0 without keep-alive, or `Connection: close`.
-        let closeAfter = !head.isKeepAlive
-        let service = self.service, dates = self.dates
+    func channelInactive(context: ChannelHandlerContext) {
+        machine.channelInactive()
+        context.fireChannelInactive()
+    }
+
+    private func perform(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .ignore:
+            break
+        case .dispatch(let head, let body):
+            respond(to: head, body: .complete(body), context: context)
+        case .answerTooLarge(let head):
+            respond(to: head, body: .overCap, context: context)
+        case .writeReply(let reply, let closeAfter):
+            write(reply, closeAfter: closeAfter, context: context)
+        case .close:
+            context.close(promise: nil)
+        }
+    }
+
+    /// Runs the request through SQSService on a task; its reply comes back on the event loop.
+    private func respond(to head: HTTPRequestHead, body: RequestBody, context: ChannelHandlerContext) {
+        let service = self.service
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let peer = Peer(context.remoteAddress)
-        replying = true
         context.eventLoop.makeFutureWithTask {
             await service.respond(to: head, body: body, from: peer)
         }.whenSuccess { reply in
             let (handler, context) = bound.value
-            var headers = HTTPHeaders(reply.headers)
-            headers.add(name: "Content-Length", value: String(reply.body.count))
-            headers.add(name: "Date", value: dates.current(nowMillis: service.dispatcher.engine.clock.nowMillis()))
-            if closeAfter { headers.add(name: "Connection", value: "close") }
-            let status = HTTPResponseStatus(statusCode: reply.status)
-            context.write(handler.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status,
-                                                                         headers: headers))), promise: nil)
-            if !reply.body.isEmpty {
-                let buffer = context.channel.allocator.buffer(bytes: reply.body)
-                context.write(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            }
-            context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
-            handler.replying = false
-            if closeAfter || handler.closeWhenReplied { context.close(promise: nil) }
+            handler.perform(handler.machine.replyReady(reply), context: context)
+        }
+    }
+
+    /// The reply with `Content-Length`, the Date header (`HTTPDateCache`) and, when the
+    /// connection closes after it, `Connection: close`.
+    private func write(_ reply: EncodedResponse, closeAfter: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders(reply.headers)
+        headers.add(name: "Content-Length", value: String(reply.body.count))
+        headers.add(name: "Date", value: dates.current(nowMillis: service.dispatcher.engine.clock.nowMillis()))
+        if closeAfter { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: reply.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                      promise: nil)
+        if !reply.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: reply.body)))),
+                          promise: nil)
+        }
+        guard closeAfter else {
+            // May deliver the next pipelined request at once: the machine is ready for it.
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        // Closed once the reply is out, not before: a close drops writes still queued.
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            let (handler, context) = bound.value
+            handler.perform(handler.machine.replyWritten(), context: context)
         }
     }
 }

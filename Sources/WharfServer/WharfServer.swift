@@ -44,24 +44,18 @@ public enum WharfServer {
         try await ServiceGroup(configuration: group).run()
     }
 
-    /// The Hummingbird application for an engine. Sockets are served by SQSChannelHandler; the
-    /// responder is there for Hummingbird's in-process test client (no socket).
+    /// The Hummingbird application for an engine: its listener, TLS and graceful shutdown.
+    /// Connections are served by SQSChannelHandler (see `serverBuilder`).
     public static func makeApplication(engine: SQSEngine, configuration: ServerConfiguration,
                                        storeDescription: String = "", metrics: ServerMetrics? = nil,
                                        diskFree: @escaping @Sendable () -> Int64? = { nil },
                                        logger: Logger) throws -> some ApplicationProtocol {
         let connections = ConnectionLimiter.Counter(limit: configuration.maxConnections)
-        let endpoint = metrics.map {
-            MetricsEndpoint(metrics: $0, engine: engine, token: configuration.metricsToken,
-                            connections: { connections.open.load(ordering: .relaxed) }, diskFree: diskFree)
-        }
-        let service = SQSService(
-            dispatcher: OperationDispatcher(engine: engine, metrics: metrics, logger: logger,
-                                            accessLog: configuration.accessLog), configuration: configuration,
-            authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId),
-            metrics: endpoint)
+        let service = makeService(engine: engine, configuration: configuration, metrics: metrics,
+                                  diskFree: diskFree, connections: connections, logger: logger)
         return Application(
-            responder: SQSResponder(service: service),
+            // Never called: Hummingbird's request path is not used (SQSChannelHandler's comment says why).
+            responder: CallbackResponder { (_: Request, _: BasicRequestContext) in Response(status: .notFound) },
             server: try serverBuilder(configuration, service: service, connections: connections),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
@@ -69,6 +63,21 @@ public enum WharfServer {
                 logger.notice("Wharf is listening on \(configuration.usesTLS ? "https" : "http")://\(configuration.host):\(configuration.port) (\(storeDescription), account \(configuration.accountId))")
             },
             logger: logger)
+    }
+
+    /// What serves every request: the dispatcher over the engine, authentication, `/metrics`.
+    static func makeService(engine: SQSEngine, configuration: ServerConfiguration, metrics: ServerMetrics?,
+                            diskFree: @escaping @Sendable () -> Int64?, connections: ConnectionLimiter.Counter,
+                            logger: Logger) -> SQSService {
+        let endpoint = metrics.map {
+            MetricsEndpoint(metrics: $0, engine: engine, token: configuration.metricsToken,
+                            connections: { connections.open.load(ordering: .relaxed) }, diskFree: diskFree)
+        }
+        return SQSService(
+            dispatcher: OperationDispatcher(engine: engine, metrics: metrics, logger: logger,
+                                            accessLog: configuration.accessLog), configuration: configuration,
+            authenticator: Authenticator(credentials: configuration.credentials, defaultAccount: configuration.accountId),
+            metrics: endpoint)
     }
 
     /// HTTP/1.1 served by SQSChannelHandler, wrapped in TLS when a certificate and key are

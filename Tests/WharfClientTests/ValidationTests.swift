@@ -44,11 +44,6 @@ import WharfClient
         #expect(await refusal { _ = try await $0.perform(SendMessageBatchRequest(QueueUrl: Self.url, Entries: tooLong),
                                                          returning: SendMessageBatchResponse.self) }
                 == "AWS.SimpleQueueService.BatchRequestTooLong")
-        // Through the helpers: an entry refused before anything is sent.
-        #expect(await refusal { _ = try await $0.sendMessages(["fine", ""], to: Self.url) } == "MissingParameter")
-        #expect(await refusal {
-            _ = try await $0.changeMessageVisibilities(["1", "2"], in: Self.url, visibilityTimeout: 43_201)
-        } == "InvalidParameterValue")
     }
 
     @Test func messageAndReceiveLimits() async {
@@ -66,21 +61,21 @@ import WharfClient
     /// The message rules are the server's (SQSModel's MessageRules): attributes are checked too,
     /// and Binary values count their bytes, not their base64 (docs/sqs-behaviour.md#message-size).
     @Test func messageRulesAreTheServers() async {
-        let eleven = Dictionary(uniqueKeysWithValues: (0...10).map { ("a\($0)", MessageAttributeValue(dataType: "String", stringValue: "v")) })
-        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "b", MessageAttributes: eleven)) }
+        let eleven = Dictionary(uniqueKeysWithValues: (0...10).map { ("a\($0)", MessageAttribute.string("v")) })
+        #expect(await refusal { _ = try await $0.sendMessage(OutgoingMessage(body: "b", messageAttributes: eleven), to: Self.url) }
                 == "InvalidParameterValue")
-        let reserved = ["AWS.x": MessageAttributeValue(dataType: "String", stringValue: "v")]
-        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "b", MessageAttributes: reserved)) }
+        let reserved: [String: MessageAttribute] = ["AWS.x": "v"]
+        #expect(await refusal { _ = try await $0.sendMessage(OutgoingMessage(body: "b", messageAttributes: reserved), to: Self.url) }
                 == "InvalidParameterValue")
-        #expect(await refusal { _ = try await $0.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: "\u{0}")) }
+        #expect(await refusal { _ = try await $0.sendMessage("\u{0}", to: Self.url) }
                 == "InvalidMessageContents")
         // 1 MiB exactly: sent.
         let stub = StubServer([.json(#"{"MessageId":"m","MD5OfMessageBody":"x"}"#)])
         defer { stub.stop() }
         let sqs = stubClient(stub) { $0.verifyChecksums = false }
-        let blob = ["bin": MessageAttributeValue(dataType: "Binary", binaryValue: Data([0, 1, 2]))]
-        _ = try? await sqs.sendMessage(SendMessageRequest(QueueUrl: Self.url, MessageBody: String(repeating: "x", count: 1_048_576 - 12),
-                                                          MessageAttributes: blob))
+        let blob = ["bin": MessageAttribute.binary(Data([0, 1, 2]))]
+        _ = try? await sqs.sendMessage(OutgoingMessage(body: String(repeating: "x", count: 1_048_576 - 12),
+                                                       messageAttributes: blob), to: Self.url)
         #expect(stub.requests.count == 1)
     }
 
@@ -90,10 +85,8 @@ import WharfClient
         let stub = StubServer([.json(#"{"Successful":[]}"#)])
         defer { stub.stop() }
         let sqs = stubClient(stub) { $0.verifyChecksums = false }
-        _ = try await sqs.sendMessageBatch(SendMessageBatchRequest(QueueUrl: Self.url, Entries: [
-            SendMessageBatchRequestEntry(Id: "a", MessageBody: ""), SendMessageBatchRequestEntry(Id: "b", MessageBody: "b")]))
-        _ = try await sqs.changeMessageVisibilityBatch(ChangeMessageVisibilityBatchRequest(QueueUrl: Self.url, Entries: [
-            ChangeMessageVisibilityBatchRequestEntry(Id: "a", ReceiptHandle: "r", VisibilityTimeout: 43_201)]))
+        _ = try await sqs.sendMessages(["", "b"], to: Self.url)
+        _ = try await sqs.changeMessageVisibilities(["r"], in: Self.url, visibilityTimeout: 43_201)
         #expect(stub.requests.count == 2)
     }
 

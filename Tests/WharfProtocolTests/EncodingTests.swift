@@ -77,10 +77,24 @@ import Testing
     @Test func emptyReceiveAndNoOutputXML() {
         let empty = WireCodec.encode(ReceiveMessageResponse(Messages: []), operation: .receiveMessage,
                                      in: .query, requestId: "r")
-        #expect(bodyString(empty).contains("<ReceiveMessageResult></ReceiveMessageResult>"))
+        // docs/sqs-behaviour.md#xml-responses: an empty receive is `<ReceiveMessageResult/>`.
+        #expect(bodyString(empty) == "<?xml version=\"1.0\"?><ReceiveMessageResponse \(ns)><ReceiveMessageResult/>"
+                + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ReceiveMessageResponse>")
         let none = WireCodec.encode(EmptyResponse(), operation: .deleteMessage, in: .query, requestId: "r")
         #expect(bodyString(none) == "<?xml version=\"1.0\"?><DeleteMessageResponse \(ns)>"
                 + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteMessageResponse>")
+    }
+
+    @Test(arguments: [WireProtocol.query, .json])
+    func unknownOperationIsOneEmptyElementInEitherProtocol(wireProtocol: WireProtocol) {
+        // docs/sqs-behaviour.md#dispatch: what SQS answers a bare GET of a queue URL.
+        let error = SQSError(code: .unknownOperationException, httpStatus: 404,
+                             message: "An unknown operation was requested.", modeled: false)
+        let r = WireCodec.encode(error: error, in: wireProtocol, requestId: "r")
+        #expect(r.status == 404)
+        #expect(header(r, "Content-Type") == "text/xml")
+        #expect(header(r, "x-amzn-RequestId") == "r")
+        #expect(bodyString(r) == "<UnknownOperationException/>")
     }
 
     @Test func listsAndMapsXML() throws {

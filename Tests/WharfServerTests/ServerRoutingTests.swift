@@ -1,114 +1,180 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
 import Logging
+import NIOCore
+import SigV4
+import Synchronization
 import Testing
 import WharfEngine
-import WharfServer
-import WharfSQLite
+import WharfLogging
+@testable import WharfServer
 
-/// The HTTP layer in process (no socket): health, protocol detection, queue-URL paths and the
-/// errors that depend on the path, which the codec alone cannot decide.
+/// The HTTP layer through the production channel handler (TestServer: no socket): health,
+/// protocol detection, queue-URL paths and the errors that depend on the path, which the codec
+/// alone cannot decide, and the server's own endpoints.
 @Suite struct ServerRoutingTests {
-    static func withApp(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("wharf-server-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = try await SQSEngine(store: try SQLiteMessageStore(directory: directory), clock: SystemClock())
-        let app = try WharfServer.makeApplication(engine: engine, configuration: ServerConfiguration(),
-                                              logger: Logger(label: "test"))
-        try await app.test(.router, test)
-    }
-
-    static func json(_ target: String, _ body: String) -> (HTTPFields, ByteBuffer) {
-        var headers = HTTPFields()
-        headers[HTTPField.Name("X-Amz-Target")!] = "AmazonSQS.\(target)"
-        headers[.contentType] = "application/x-amz-json-1.0"
-        headers[.authorization] =
-            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240115/eu-west-1/sqs/aws4_request, SignedHeaders=host, Signature=00"
-        return (headers, ByteBuffer(string: body))
-    }
-
-    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded; charset=utf-8"]
-
     @Test func healthAnswersOK() async throws {
-        try await Self.withApp { client in
-            try await client.execute(uri: "/health", method: .get) { response in
-                #expect(response.status == .ok)
-            }
+        try await TestServer.with { server in
+            let reply = try await server.send(.get("/health"))
+            #expect(reply.status == 200)
+            #expect(reply.text == "ok\n")
+        }
+    }
+
+    @Test func readyAnswersWhileTheStoreTakesWrites() async throws {
+        try await TestServer.with { server in
+            let reply = try await server.send(.get("/ready"))
+            #expect(reply.status == 200)
+            #expect(reply.text == "ready\n")
         }
     }
 
     @Test func jsonCreateUsesRegionFromCredentialScope() async throws {
-        try await Self.withApp { client in
-            let (headers, body) = Self.json("CreateQueue", #"{"QueueName": "jobs"}"#)
-            try await client.execute(uri: "/", method: .post, headers: headers, body: body) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("/000000000000/jobs"))
-            }
-            let (attrHeaders, attrBody) = Self.json(
-                "GetQueueAttributes", #"{"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/000000000000/jobs", "AttributeNames": ["QueueArn"]}"#)
-            try await client.execute(uri: "/", method: .post, headers: attrHeaders, body: attrBody) { response in
-                #expect(String(buffer: response.body).contains("arn:aws:sqs:eu-west-1:000000000000:jobs"))
-            }
+        try await TestServer.with { server in
+            let created = try await server.send(.json("CreateQueue", #"{"QueueName": "jobs"}"#, region: "eu-west-1"))
+            #expect(created.status == 200)
+            #expect(created.text.contains("/000000000000/jobs"))
+            let attributes = try await server.send(.json(
+                "GetQueueAttributes",
+                #"{"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/000000000000/jobs", "AttributeNames": ["QueueArn"]}"#,
+                region: "eu-west-1"))
+            #expect(attributes.text.contains("arn:aws:sqs:eu-west-1:000000000000:jobs"))
+        }
+    }
+
+    @Test func queueURLsUseTheHostHeader() async throws {
+        try await TestServer.with { server in
+            let created = try await server.send(.json("CreateQueue", #"{"QueueName": "hosted"}"#)
+                .with("Host", "sqs.internal:4100"))
+            #expect(created.text.contains("http://sqs.internal:4100/000000000000/hosted"))
         }
     }
 
     @Test func queryOnQueuePathTakesQueueFromPath() async throws {
-        try await Self.withApp { client in
-            try await client.execute(uri: "/", method: .post, headers: Self.form,
-                                     body: ByteBuffer(string: "Action=CreateQueue&QueueName=paths")) { response in
-                #expect(response.status == .ok)
-            }
-            try await client.execute(uri: "/000000000000/paths", method: .post, headers: Self.form,
-                                     body: ByteBuffer(string: "Action=SendMessage&MessageBody=hi")) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("<MD5OfMessageBody>49f68a5c8493ec2c0bf489821c21fc3b</MD5OfMessageBody>"))
-            }
-            try await client.execute(uri: "/000000000000/paths?Action=ReceiveMessage", method: .get) { response in
-                #expect(String(buffer: response.body).contains("<Body>hi</Body>"))
-            }
+        try await TestServer.with { server in
+            #expect(try await server.send(.query("Action=CreateQueue&QueueName=paths")).status == 200)
+            let sent = try await server.send(.query("Action=SendMessage&MessageBody=hi", path: "/000000000000/paths"))
+            #expect(sent.status == 200)
+            #expect(sent.text.contains("<MD5OfMessageBody>49f68a5c8493ec2c0bf489821c21fc3b</MD5OfMessageBody>"))
+            let received = try await server.send(.get("/000000000000/paths?Action=ReceiveMessage"))
+            #expect(received.text.contains("<Body>hi</Body>"))
         }
     }
 
-    @Test func bareGetOfQueueURLIsUnknownOperation() async throws {
-        try await Self.withApp { client in
-            try await client.execute(uri: "/000000000000/anything", method: .get) { response in
-                #expect(response.status == .notFound)
-                #expect(String(buffer: response.body).contains("UnknownOperationException"))
-            }
+    @Test(arguments: [[], [("Accept", "application/json")]] as [[(String, String)]])
+    func bareGetOfQueueURLIsUnknownOperation(headers: [(String, String)]) async throws {
+        try await TestServer.with { server in
+            let reply = try await server.send(.get("/000000000000/anything", headers: headers))
+            #expect(reply.status == 404)
+            #expect(reply.header("content-type") == "text/xml")
+            #expect(reply.text == "<UnknownOperationException/>")
         }
     }
 
     @Test func accountLevelActionOnQueuePathIsInvalidAction() async throws {
-        try await Self.withApp { client in
-            try await client.execute(uri: "/000000000000/q", method: .post, headers: Self.form,
-                                     body: ByteBuffer(string: "Action=CreateQueue&QueueName=x")) { response in
-                #expect(response.status == .badRequest)
-                #expect(response.headers[HTTPField.Name("x-amzn-query-error")!] == "InvalidAction;Sender")
-                #expect(String(buffer: response.body).contains("The action CreateQueue is not valid for this endpoint."))
-            }
+        try await TestServer.with { server in
+            let reply = try await server.send(.query("Action=CreateQueue&QueueName=x", path: "/000000000000/q"))
+            #expect(reply.status == 400)
+            #expect(reply.header("x-amzn-query-error") == "InvalidAction;Sender")
+            #expect(reply.text.contains("The action CreateQueue is not valid for this endpoint."))
+        }
+    }
+
+    @Test func requestWithoutActionIsMissingAction() async throws {
+        try await TestServer.with { server in
+            let reply = try await server.send(.query("QueueName=x"))
+            #expect(reply.status == 400)
+            #expect(reply.header("x-amzn-query-error") == "MissingAction;Sender")
+            #expect(reply.text.contains("<ErrorResponse"))
         }
     }
 
     @Test func malformedJSONIsAClientErrorNotACrash() async throws {
-        try await Self.withApp { client in
-            let (headers, body) = Self.json("SendMessage", #"{"QueueUrl": "#)
-            try await client.execute(uri: "/", method: .post, headers: headers, body: body) { response in
-                #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("SerializationException"))
-            }
+        try await TestServer.with { server in
+            let reply = try await server.send(.json("SendMessage", #"{"QueueUrl": "#))
+            #expect(reply.status == 400)
+            #expect(reply.text.contains("SerializationException"))
         }
     }
 
     @Test func moveTaskOperationsAreRouted() async throws {
-        try await Self.withApp { client in
-            let (headers, body) = Self.json("StartMessageMoveTask", #"{"SourceArn": "arn:aws:sqs:us-east-1:000000000000:dlq"}"#)
-            try await client.execute(uri: "/", method: .post, headers: headers, body: body) { response in
-                #expect(response.status == .notFound)
-                #expect(response.headers[HTTPField.Name("x-amzn-query-error")!] == "ResourceNotFoundException;Sender")
-            }
+        try await TestServer.with { server in
+            let reply = try await server.send(.json("StartMessageMoveTask",
+                                                    #"{"SourceArn": "arn:aws:sqs:us-east-1:000000000000:dlq"}"#))
+            #expect(reply.status == 404)
+            #expect(reply.header("x-amzn-query-error") == "ResourceNotFoundException;Sender")
         }
+    }
+
+    @Test func unsignedRequestIsRefusedBeforeItIsParsed() async throws {
+        var configuration = ServerConfiguration()
+        configuration.credentials.add(accessKeyId: "AKIAEXAMPLE1", accountId: "111111111111",
+                                      key: KnownKey(secretAccessKey: "secret1"))
+        try await TestServer.with(configuration) { server in
+            // Not even valid JSON: authentication comes first, in the guessed protocol.
+            let reply = try await server.send(TestRequest(headers: [
+                ("X-Amz-Target", "AmazonSQS.SendMessage"), ("Content-Type", "application/x-amz-json-1.0"),
+            ], body: Array("{".utf8)))
+            #expect(reply.status == 403)
+            #expect(reply.header("x-amzn-query-error") == "MissingAuthenticationToken;Sender")
+            #expect(reply.header("content-type") == "application/x-amz-json-1.0")
+        }
+    }
+
+    @Test func everyReplyCarriesARequestIdThatTheLogLinesShare() async throws {
+        let records = LogRecords()
+        var logger = Logger(label: "test", factory: { _ in CapturingLogHandler(records: records) })
+        logger.logLevel = .debug
+        try await TestServer.with(logger: logger) { server in
+            let reply = try await server.send(.json("ListQueues", "{}"))
+            let requestId = try #require(reply.header("x-amzn-requestid"))
+            #expect(!requestId.isEmpty)
+            let line = try #require(records.all.first { $0.message == "request" })
+            #expect(line.metadata["request_id"] == .string(requestId))
+            #expect(line.metadata["operation"] == .string("ListQueues"))
+        }
+    }
+
+    @Test func metricsAreServedToLoopbackCallersOnly() async throws {
+        try await TestServer.with(metrics: ServerMetrics()) { server in
+            let connection = try await server.connect()
+            try await connection.write(.get("/metrics"))
+            let local = try await connection.reply()
+            #expect(local.status == 200)
+            #expect(local.header("content-type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            let remote = try await server.connect(from: try SocketAddress.makeAddressResolvingHost("192.0.2.7", port: 5000))
+            try await remote.write(.get("/metrics"))
+            #expect(try await remote.reply().status == 403)
+        }
+    }
+}
+
+/// Log lines as a LogHandler received them, with what the metadata provider (RequestScope) adds.
+final class LogRecords: Sendable {
+    struct Record: Sendable {
+        let message: String
+        let metadata: Logger.Metadata
+    }
+    private let records = Mutex<[Record]>([])
+    func append(_ record: Record) { records.withLock { $0.append(record) } }
+    var all: [Record] { records.withLock { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var metadataProvider: Logger.MetadataProvider? = RequestScope.metadataProvider
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        var all = self.metadata
+        all.merge(metadataProvider?.get() ?? [:]) { _, new in new }
+        all.merge(metadata ?? [:]) { _, new in new }
+        records.append(.init(message: message.description, metadata: all))
     }
 }
