@@ -26,6 +26,15 @@ enum QueueAttributeRules {
         "RedriveAllowPolicy", "SqsManagedSseEnabled",
     ]
 
+    /// Wharf's own attributes, returned by GetQueueAttributes only when asked for by name (never
+    /// for `All`, so that an AWS client sees what AWS returns): the running totals of messages
+    /// sent and received, and the age in seconds of the oldest message as the queue gauges last
+    /// saw it (docs/sqs-behaviour.md#wharf-extensions).
+    static let wharfSent = "WharfNumberOfMessagesSent"
+    static let wharfReceived = "WharfNumberOfMessagesReceived"
+    static let wharfOldestAge = "WharfApproximateAgeOfOldestMessage"
+    static let wharfExtensionNames: Set<String> = [wharfSent, wharfReceived, wharfOldestAge]
+
     static let fifoEnums: [String: Set<String>] = [
         "DeduplicationScope": ["messageGroup", "queue"],
         "FifoThroughputLimit": ["perQueue", "perMessageGroupId"],

@@ -2,13 +2,14 @@ import Foundation
 import SQSModel
 
 // What a node does besides answering requests: following the other nodes' events, adopting
-// move tasks that nobody runs, and retention sweeps (on one node at a time).
+// move tasks that nobody runs, retention sweeps and queue gauges (on one node at a time), and
+// adding its activity counts to the store's totals.
 extension SQSEngine {
     /// Runs until cancelled: follows the cluster bus, adopts orphaned move tasks every
     /// `supervisionIntervalMillis`, and sweeps expired messages every `sweepIntervalMillis`
     /// while this node holds the sweep lease. `wharf serve` runs it beside the listener.
     public func runBackgroundWork(sweepIntervalMillis: Int64 = 60_000, supervisionIntervalMillis: Int64 = 2_000,
-                                  statsIntervalMillis: Int64 = 15_000) async {
+                                  statsIntervalMillis: Int64 = 15_000, activityIntervalMillis: Int64 = 5_000) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.followClusterEvents() }
             group.addTask {
@@ -27,7 +28,24 @@ extension SQSEngine {
                     await self.refreshQueueStats(leaseMillis: 3 * statsIntervalMillis)
                 }
             }
+            group.addTask {
+                await self.repeatEvery(activityIntervalMillis) { await self.flushActivity() }
+            }
             await group.waitForAll()
+        }
+    }
+
+    /// Adds what this node counted (messages sent and received per queue) to the store's
+    /// totals; on failure the counts wait for the next flush. Part of `runBackgroundWork`, and
+    /// of a graceful shutdown.
+    public func flushActivity() async {
+        let counts = activity.take()
+        if counts.isEmpty { return }
+        do {
+            try await store.addActivity(counts)
+        } catch {
+            activity.restore(counts)
+            logger.warning("adding activity counts to the store failed: \(error)")
         }
     }
 

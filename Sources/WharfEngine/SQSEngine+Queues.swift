@@ -87,7 +87,8 @@ extension SQSEngine {
     public func getQueueAttributes(_ request: GetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> GetQueueAttributesResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .getQueueAttributes)
         let names = request.AttributeNames ?? []
-        for name in names where !QueueAttributeRules.readableNames.contains(name) {
+        for name in names where !QueueAttributeRules.readableNames.contains(name)
+            && !QueueAttributeRules.wharfExtensionNames.contains(name) {
             throw .unknownAttribute(name)
         }
         if names.isEmpty { return GetQueueAttributesResponse(Attributes: nil) }
@@ -113,7 +114,28 @@ extension SQSEngine {
             add("ApproximateNumberOfMessagesNotVisible", String(counts.inFlight))
             add("ApproximateNumberOfMessagesDelayed", String(counts.delayed))
         }
+        if !wanted.isDisjoint(with: QueueAttributeRules.wharfExtensionNames) {
+            result.merge(try await wharfAttributes(queue, wanted: wanted)) { $1 }
+        }
         return GetQueueAttributesResponse(Attributes: result.isEmpty ? nil : result)
+    }
+
+    /// The extension attributes asked for by name: the store's totals plus what this node has
+    /// counted and not flushed yet (so that a client sees its own sends at once through the node
+    /// it used).
+    private func wharfAttributes(_ queue: StoredQueue, wanted: Set<String>) async throws(SQSError) -> [String: String] {
+        let stored = try await storage { try await store.activity(queueId: queue.id) }
+        let totals = stored.totals + activity.unflushed(queue.id)
+        var result: [String: String] = [:]
+        if wanted.contains(QueueAttributeRules.wharfSent) { result[QueueAttributeRules.wharfSent] = String(totals.sent) }
+        if wanted.contains(QueueAttributeRules.wharfReceived) {
+            result[QueueAttributeRules.wharfReceived] = String(totals.received)
+        }
+        if wanted.contains(QueueAttributeRules.wharfOldestAge) {
+            let age = stored.oldestSentAtMillis.map { max(0, clock.nowMillis() - $0) / 1000 } ?? 0
+            result[QueueAttributeRules.wharfOldestAge] = String(age)
+        }
+        return result
     }
 
     public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {

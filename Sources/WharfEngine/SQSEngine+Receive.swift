@@ -75,6 +75,7 @@ extension SQSEngine {
             let claimed = outcome.claimed
             if !claimed.isEmpty || now >= deadline || Task.isCancelled {
                 observer.received(current, count: claimed.count)
+                if !claimed.isEmpty { activity.add(queue.id, ActivityCounts(received: Int64(claimed.count))) }
                 return ReceiveMessageResponse(Messages: claimed.map { view.message($0, queueId: queue.id) })
             }
             // Sleep until a send or visibility change notifies us, or until the next hidden

@@ -18,6 +18,7 @@ extension SQSEngine {
         if request.MessageGroupId != nil { noteGroups(queue) }
         if case .stored = outcomes[0] {
             observer.sent(queue, sizes: [size], deduplicated: 0)
+            activity.add(queue.id, ActivityCounts(sent: 1))
         } else {
             observer.sent(queue, sizes: [], deduplicated: 1)
         }
@@ -90,6 +91,7 @@ extension SQSEngine {
                 if case .stored = outcome { entry.size } else { nil }
             }
             observer.sent(queue, sizes: sizes, deduplicated: accepted.count - sizes.count)
+            activity.add(queue.id, ActivityCounts(sent: Int64(sizes.count)))
             let stored = outcomes.filter { if case .stored = $0 { true } else { false } }.count
             if stored > 0 { wake(queue.id, count: stored) }
             successful = zip(accepted, outcomes).map { entry, outcome in

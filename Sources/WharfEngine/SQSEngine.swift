@@ -16,7 +16,8 @@ public struct EngineLimits: Sendable {
 /// One method per operation, typed request in, typed response out, `SQSError` on failure.
 /// The store is the only truth: several engines (one per node) may share one store, and what an
 /// engine keeps in memory is a cache of it (the queue catalog), transient by nature (parked long
-/// polls, running move tasks) or a hint (the fair-queue cursor). Nodes tell each other about
+/// polls, running move tasks), a hint (the fair-queue cursor) or counts on their way to the store
+/// (`ActivityTally`). Nodes tell each other about
 /// changes through the `ClusterBus`; background work that must run once (retention sweeps, each
 /// move task) is owned by one node at a time through a lease in the store.
 ///
@@ -54,6 +55,8 @@ public final class SQSEngine: Sendable {
     static let ungroupedHintMillis: Int64 = 1_000
     /// Queues where a receive found the in-flight limit reached: a delete there wakes long polls.
     let queuesAtInFlightLimit = Mutex<Set<Int64>>([])
+    /// Sends and receives counted here and not yet added to the store's totals (`flushActivity`).
+    let activity = ActivityTally()
     /// The last readiness check (see `isReady`).
     let readiness = Mutex(Readiness())
     /// The move tasks this node runs, by id.

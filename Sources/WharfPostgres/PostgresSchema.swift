@@ -76,5 +76,11 @@ enum PostgresSchema {
             oldest_sent_at BIGINT, groups_in_flight BIGINT NOT NULL, noisy_groups BIGINT NOT NULL,
             computed_at BIGINT NOT NULL);
         """),
+        // Messages sent and received per queue, added to by each node's flushes.
+        (3, """
+        CREATE TABLE queue_activity (
+            queue_id BIGINT PRIMARY KEY REFERENCES queues (id) ON DELETE CASCADE,
+            sent BIGINT NOT NULL, received BIGINT NOT NULL);
+        """),
     ]
 }

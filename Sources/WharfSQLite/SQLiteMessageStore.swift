@@ -107,6 +107,7 @@ public final class SQLiteMessageStore: MessageStore {
             for table in Self.perQueueTables {
                 try db.execute(sql: "DELETE FROM \(table) WHERE queue_id = ?", arguments: [id])
             }
+            try db.execute(sql: "DELETE FROM queue_activity WHERE queue_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM queues WHERE id = ?", arguments: [id])
             try db.execute(sql: "INSERT OR REPLACE INTO deleted_queues VALUES (?, ?, ?, ?)",
                            arguments: [key.account, key.region, key.name, nowMillis])

@@ -95,6 +95,13 @@ enum SQLiteSchema {
                     noisy_groups INTEGER NOT NULL, computed_at INTEGER NOT NULL);
                 """)
         }
+        // Messages sent and received per queue, added to by each node's flushes.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE TABLE queue_activity (
+                    queue_id INTEGER PRIMARY KEY, sent INTEGER NOT NULL, received INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 }

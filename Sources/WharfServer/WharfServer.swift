@@ -94,8 +94,8 @@ public enum WharfServer {
     }
 }
 
-/// The engine's background work (cluster events, move tasks, retention sweeps, queue gauges),
-/// and the engine's part of a graceful shutdown: parked long polls end empty.
+/// The engine's background work (cluster events, move tasks, retention sweeps, queue gauges,
+/// activity counts), and the engine's part of a graceful shutdown: parked long polls end empty.
 struct EngineService: Service {
     let engine: SQSEngine
     let configuration: ServerConfiguration
@@ -108,6 +108,8 @@ struct EngineService: Service {
                     sweepIntervalMillis: Int64(configuration.expirySweepSeconds) * 1000,
                     statsIntervalMillis: Int64(configuration.gaugeIntervalSeconds) * 1000)
             }
+            // What this node counted since its last flush (the console's send and receive rates).
+            await engine.flushActivity()
         } onGracefulShutdown: {
             let parked = engine.parkedLongPolls
             engine.stopLongPolls()

@@ -95,6 +95,14 @@ public protocol MessageStore: Sendable {
     /// The gauges as last computed.
     func queueStats() async throws -> [QueueStats]
 
+    // MARK: Activity
+
+    /// Adds counts (one node's, since its last flush) to the queues' running totals. Counts for
+    /// a queue that no longer exists are dropped.
+    func addActivity(_ counts: [Int64: ActivityCounts]) async throws
+    /// A queue's running totals and its oldest message as the gauges last saw it.
+    func activity(queueId: Int64) async throws -> QueueActivity
+
     // MARK: Leases
 
     /// Takes the named lease for `owner` until `nowMillis + durationMillis` if it is free,
