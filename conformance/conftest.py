@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from wharfutil import (  # noqa: E402
-    CLUSTER_NODES, POSTGRES_URL, PROTOCOLS, WharfCluster, WharfServer, make_client, unique_name,
+    CLUSTER_NODES, POSTGRES_URL, PROTOCOLS, WharfCluster, WharfServer, json_call, make_client, unique_name,
 )
 
 _SESSION_SERVER: WharfServer | None = None
@@ -101,6 +101,15 @@ def client_for(server):
 def queue(sqs):
     """A fresh standard queue (default attributes); returns its URL."""
     return sqs.create_queue(QueueName=unique_name("q"))["QueueUrl"]
+
+
+@pytest.fixture
+def qurl(server):
+    """A fresh queue created over raw JSON, for the raw-HTTP tests; returns (name, url)."""
+    name = unique_name("raw")
+    r = json_call(server.endpoint, "CreateQueue", {"QueueName": name})
+    assert r.status_code == 200, r.text
+    return name, r.json()["QueueUrl"]
 
 
 @pytest.fixture

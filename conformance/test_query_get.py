@@ -9,22 +9,13 @@ when the caller asks for JSON.
 
 import pytest
 
-from wharfutil import ACCOUNT, json_call, md5_hex, q, query_call, signed_request, unique_name, xml_root
-
-
-@pytest.fixture
-def queue(server):
-    """A fresh queue; returns (name, url)."""
-    name = unique_name("get")
-    r = json_call(server.endpoint, "CreateQueue", {"QueueName": name})
-    assert r.status_code == 200, r.text
-    return name, r.json()["QueueUrl"]
+from wharfutil import ACCOUNT, md5_hex, q, query_call, signed_request, unique_name, xml_root
 
 
 @pytest.mark.parametrize("version", [True, False], ids=["with-version", "without-version"])
-def test_empty_receive_over_get_is_an_empty_receive_message_result_element(server, queue, version):
+def test_empty_receive_over_get_is_an_empty_receive_message_result_element(server, qurl, version):
     # [A] an empty receive is `<ReceiveMessageResult/>` (SQS does not insist on Version for GETs).
-    name, _ = queue
+    name, _ = qurl
     params = {"Action": "ReceiveMessage", **({"Version": "2012-11-05"} if version else {})}
     r = query_call(server.endpoint, params, path=f"/{ACCOUNT}/{name}", method="GET")
     assert r.status_code == 200, r.text
@@ -35,9 +26,9 @@ def test_empty_receive_over_get_is_an_empty_receive_message_result_element(serve
     assert list(root.find(q("ReceiveMessageResult"))) == []
 
 
-def test_message_sent_over_get_is_received_over_get(server, queue):
+def test_message_sent_over_get_is_received_over_get(server, qurl):
     # [A] `GET <queue-url>?Action=SendMessage&MessageBody=…` works, and so does the receive.
-    name, _ = queue
+    name, _ = qurl
     path = f"/{ACCOUNT}/{name}"
     sent = query_call(server.endpoint, {"Action": "SendMessage", "MessageBody": "over get"}, path=path,
                       method="GET")
@@ -51,9 +42,9 @@ def test_message_sent_over_get_is_received_over_get(server, queue):
 
 @pytest.mark.parametrize("accept", [None, "application/json", "application/xml"],
                          ids=["no-accept", "accept-json", "accept-xml"])
-def test_get_of_queue_url_without_action_is_404_unknown_operation(server, queue, accept):
+def test_get_of_queue_url_without_action_is_404_unknown_operation(server, qurl, accept):
     # [A] 404, body `<UnknownOperationException/>` as text/xml, whatever the caller accepts.
-    name, _ = queue
+    name, _ = qurl
     headers = {"Accept": accept} if accept else {}
     r = signed_request("GET", f"{server.endpoint}/{ACCOUNT}/{name}", headers=headers)
     assert r.status_code == 404, (r.status_code, r.text)

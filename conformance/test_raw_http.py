@@ -14,15 +14,6 @@ from wharfutil import (
 )
 
 
-@pytest.fixture
-def qurl(server):
-    """A fresh queue created over raw JSON; returns (name, url)."""
-    name = unique_name("raw")
-    r = json_call(server.endpoint, "CreateQueue", {"QueueName": name})
-    assert r.status_code == 200, r.text
-    return name, r.json()["QueueUrl"]
-
-
 def _json_error(r):
     assert r.headers.get("Content-Type", "").startswith("application/x-amz-json-1.0"), r.headers
     body = r.json()

@@ -21,12 +21,15 @@ extension PostgresMessageStore {
             while outcome.claimed.count < claim.limit {
                 let remaining = claim.limit - outcome.claimed.count
                 var groups: [String] = []
-                // Groups whose head (their oldest message) is visible, in turn order.
+                // Groups whose head (their oldest message) is visible, in turn order. A group's
+                // messages are matched by `>= AND <=`, not `=` (docs/postgres.md#group-lookups):
+                // with `=` the planner may walk the primary key past a whole backlog instead.
                 for try await group in try await connection.checkedQuery("""
                     SELECT g.group_id FROM fifo_groups g
                     WHERE g.queue_id = \(queueId) AND NOT (g.group_id = ANY(\(excluded)))
-                      AND (SELECT m.visible_at FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id
-                           ORDER BY m.seq LIMIT 1) <= \(claim.nowMillis)
+                      AND (SELECT m.visible_at FROM messages m
+                           WHERE m.queue_id = g.queue_id AND m.group_id >= g.group_id AND m.group_id <= g.group_id
+                           ORDER BY m.group_id, m.seq LIMIT 1) <= \(claim.nowMillis)
                     ORDER BY g.turn, g.group_id LIMIT \(remaining)
                     FOR UPDATE OF g SKIP LOCKED
                     """, logger: self.logger).decode(String.self) {
@@ -39,7 +42,8 @@ extension PostgresMessageStore {
                 for try await row in try await connection.checkedQuery("""
                     SELECT x.* FROM unnest(\(groups)) AS g(id),
                     LATERAL (SELECT \(unescaped: Self.messageColumns) FROM messages
-                             WHERE queue_id = \(queueId) AND group_id = g.id ORDER BY seq LIMIT \(remaining)) AS x
+                             WHERE queue_id = \(queueId) AND group_id >= g.id AND group_id <= g.id
+                             ORDER BY group_id, seq LIMIT \(remaining)) AS x
                     """, logger: self.logger).decode(MessageRow.self) {
                     byGroup[row.8 ?? "", default: []].append(row)
                 }
@@ -79,7 +83,8 @@ extension PostgresMessageStore {
                 // Groups emptied by the dead-letter moves (their rows are ours, locked above).
                 try await connection.checkedQuery("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND g.group_id = ANY(\(visited))
-                      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
+                      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id
+                          AND m.group_id >= g.group_id AND m.group_id <= g.group_id)
                     """, logger: self.logger)
             }
             if let attemptId = claim.attemptId, !outcome.claimed.isEmpty {

@@ -164,7 +164,8 @@ extension PostgresMessageStore {
                 emptied AS (DELETE FROM fifo_groups g
                             WHERE g.queue_id = \(queueId) AND g.group_id IN (SELECT group_id FROM d)
                               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = \(queueId)
-                                              AND m.group_id = g.group_id AND m.seq NOT IN (SELECT seq FROM d)))
+                                              AND m.group_id >= g.group_id AND m.group_id <= g.group_id
+                                              AND m.seq NOT IN (SELECT seq FROM d)))
                 SELECT seq FROM d
                 """, logger: self.logger)
             for try await seq in rows.decode(Int64.self) { deleted.insert(seq) }
@@ -235,12 +236,14 @@ extension PostgresMessageStore {
                 // in a new snapshot: a send that holds a group's row has committed by then.
                 try await connection.checkedQuery("""
                     SELECT 1 FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
-                        SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
+                        SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id
+                            AND m.group_id >= g.group_id AND m.group_id <= g.group_id)
                     ORDER BY g.group_id FOR UPDATE
                     """, logger: self.logger)
                 try await connection.checkedQuery("""
                     DELETE FROM fifo_groups g WHERE g.queue_id = \(queueId) AND NOT EXISTS (
-                        SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
+                        SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id
+                            AND m.group_id >= g.group_id AND m.group_id <= g.group_id)
                     """, logger: self.logger)
             }
             return removed

@@ -125,7 +125,8 @@ extension PostgresMessageStore {
                 if !sourceGroups.isEmpty {
                     try await connection.checkedQuery("""
                         DELETE FROM fifo_groups g WHERE g.queue_id = \(task.sourceQueueId) AND g.group_id = ANY(\(sourceGroups))
-                          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id)
+                          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = g.queue_id
+                              AND m.group_id >= g.group_id AND m.group_id <= g.group_id)
                         """, logger: self.logger)
                 }
             }

@@ -22,7 +22,8 @@ extension PostgresMessageStore {
                 UPDATE queue_stats s SET groups_in_flight = f.n
                 FROM (SELECT g.queue_id, count(*) AS n FROM fifo_groups g
                       WHERE (SELECT m.visible_at > \(nowMillis) AND m.receive_count > 0 FROM messages m
-                             WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id ORDER BY m.seq LIMIT 1)
+                             WHERE m.queue_id = g.queue_id AND m.group_id >= g.group_id AND m.group_id <= g.group_id
+                             ORDER BY m.group_id, m.seq LIMIT 1)
                       GROUP BY g.queue_id) AS f
                 WHERE s.queue_id = f.queue_id
                 """, logger: self.logger)
