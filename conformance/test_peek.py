@@ -32,7 +32,7 @@ def test_peek_changes_nothing_and_receive_afterwards_is_the_first(sqs, server):
         assert first["MessageAttributes"]["Color"] == {"DataType": "String", "StringValue": "blue"}
         assert "NextToken" not in page
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
-    assert sorted(m["Body"] for m in got) == ['{"a": 1}', "second"]
+    assert sorted(m["Body"] for m in got) == sorted(['{"a": 1}', "second"])
     assert all(m["Attributes"]["ApproximateReceiveCount"] == "1" for m in got)
     # In flight now: peek shows them so, and still does not make them visible.
     states = {m["Attributes"]["WharfState"] for m in peek(server.endpoint, url)["Messages"]}
