@@ -29,7 +29,9 @@ import Testing
         let stale = "out of date: run python3 scripts/generate-console-assets.py"
         #expect(Set(onDisk.keys) == Set(ConsoleAssets.byPath.keys), "\(stale)")
         for (path, bytes) in onDisk {
-            #expect(ConsoleAssets.byPath[path]?.bytes == bytes, "\(path) \(stale)")
+            // A Bool, so that a failure names the file instead of printing both byte arrays.
+            let same = ConsoleAssets.byPath[path]?.bytes == bytes
+            #expect(same, "\(path) \(stale)")
         }
     }
 
