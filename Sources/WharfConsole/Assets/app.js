@@ -68,7 +68,7 @@ function route() {
 
 function showScope(account) {
   if (account) context.account = account;
-  const who = session.credentials ? `key ${session.credentials.accessKeyId}` : 'dev mode (unsigned)';
+  const who = session.credentials ? `key ${session.credentials.accessKeyId}` : 'unsigned calls';
   const parts = [context.account ? `account ${context.account}` : null, `region ${session.region || 'default'}`, who];
   replace(document.getElementById('scope'), parts.filter(Boolean).join(' · '));
   document.getElementById('logout').hidden = !session.credentials;
