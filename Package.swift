@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "SQSModel", "SigV4", "WharfEngine", "WharfProtocol", "WharfLogging",
+                "SQSModel", "SigV4", "WharfEngine", "WharfProtocol", "WharfLogging", "WharfConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -99,6 +99,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web console's files (Assets/, embedded by scripts/generate-console-assets.py) and
+        // how /console serves them: no engine, no SQS — the page calls the API like any client.
+        .target(name: "WharfConsole", exclude: ["Assets"], swiftSettings: strict),
+        .testTarget(name: "WharfConsoleTests", dependencies: ["WharfConsole"], swiftSettings: strict),
         .executableTarget(
             name: "wharf",
             dependencies: [

@@ -46,6 +46,7 @@ GROUPS = {
 RULES = {
     "SQSModel": {"only": [], "why": "the model is plain values: no I/O, no storage"},
     "WharfExpression": {"only": [], "why": "the expression language does no I/O"},
+    "WharfConsole": {"only": [], "why": "the console is static files the browser runs: it knows no engine, wire or store"},
     "SQSDigest": {"forbid": ["networking", "SQL", "the stores", "the engine", "the server", "the codecs"],
                   "why": "digests are shared by server and client"},
     "SigV4": {"forbid": ["networking", "SQL", "the stores", "the engine", "the server", "the codecs"],

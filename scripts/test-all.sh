@@ -6,7 +6,9 @@
 #  3. the FEEL conformance cases of the DMN TCK (through `wharf expr --jsonl`);
 #  4. the conformance suite, which starts real `wharf serve` processes and drives them with
 #     boto3 (JSON and Query protocols) and the aws CLI — on SQLite, on one PostgreSQL node,
-#     and on two PostgreSQL nodes behind an nginx round robin.
+#     and on two PostgreSQL nodes behind an nginx round robin. Among them the web console's
+#     browser test (conformance/test_console.py: headless Chromium through Selenium), on SQLite
+#     and on the two nodes.
 # PostgreSQL and nginx come from Debian's packages (installed when missing, which needs root);
 # the script starts a throwaway PostgreSQL cluster on 127.0.0.1:${WHARF_TEST_PG_PORT:-55432}
 # and stops it at the end.

@@ -257,3 +257,15 @@ public struct ListMessageMoveTasksRequest: SQSRequest {
     public var MaxResults: Int?
     public init(SourceArn: String, MaxResults: Int? = nil) { self.SourceArn = SourceArn; self.MaxResults = MaxResults }
 }
+
+/// Wharf's extension (docs/console.md#peekmessages): up to `MaxNumberOfMessages` messages in send
+/// order, starting after `NextToken` (a previous response's), without receiving them.
+public struct PeekMessagesRequest: QueueScopedRequest {
+    public static let operation = SQSOperation.peekMessages
+    public var QueueUrl: String?
+    public var MaxNumberOfMessages: Int?
+    public var NextToken: String?
+    public init(QueueUrl: String?, MaxNumberOfMessages: Int? = nil, NextToken: String? = nil) {
+        self.QueueUrl = QueueUrl; self.MaxNumberOfMessages = MaxNumberOfMessages; self.NextToken = NextToken
+    }
+}

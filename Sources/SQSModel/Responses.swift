@@ -172,3 +172,11 @@ public struct ListMessageMoveTasksResponse: SQSResponse {
     public var Results: [ListMessageMoveTasksResultEntry]?
     public init(Results: [ListMessageMoveTasksResultEntry]?) { self.Results = Results }
 }
+
+/// PeekMessages' output: ReceiveMessage's messages (every system and message attribute), whose
+/// receipt handles delete but do not change visibility, and where the next page starts.
+public struct PeekMessagesResponse: SQSResponse {
+    public var Messages: [Message]
+    public var NextToken: String?
+    public init(Messages: [Message], NextToken: String?) { self.Messages = Messages; self.NextToken = NextToken }
+}

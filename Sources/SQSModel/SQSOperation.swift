@@ -1,4 +1,5 @@
-/// The 23 operations of the SQS API (model 2012-11-05).
+/// The 23 operations of the SQS API (model 2012-11-05), and Wharf's one extension, `PeekMessages`
+/// (docs/console.md#peekmessages).
 public enum SQSOperation: String, CaseIterable, Sendable {
     case addPermission = "AddPermission"
     case cancelMessageMoveTask = "CancelMessageMoveTask"
@@ -14,6 +15,8 @@ public enum SQSOperation: String, CaseIterable, Sendable {
     case listMessageMoveTasks = "ListMessageMoveTasks"
     case listQueueTags = "ListQueueTags"
     case listQueues = "ListQueues"
+    /// Wharf's extension: read messages without receiving them (docs/console.md#peekmessages).
+    case peekMessages = "PeekMessages"
     case purgeQueue = "PurgeQueue"
     case receiveMessage = "ReceiveMessage"
     case removePermission = "RemovePermission"
@@ -45,6 +48,8 @@ extension SQSOperation {
         case .sendMessageBatch: return SQSOperation.sendMessage.rawValue
         case .deleteMessageBatch: return SQSOperation.deleteMessage.rawValue
         case .changeMessageVisibilityBatch: return SQSOperation.changeMessageVisibility.rawValue
+        // Peeking reads what a receive would: the queue policy governs it as ReceiveMessage.
+        case .peekMessages: return SQSOperation.receiveMessage.rawValue
         default: return rawValue
         }
     }

@@ -5,16 +5,20 @@ import Foundation
 /// On the wire it is opaque base64. The nonce makes every receive's handle distinct even for
 /// the same receive count (SQS issues a new handle on every receive); the receive count lets
 /// FIFO queues tell the latest handle from an older one.
+///
+/// A peek's handle (`wp:`, docs/console.md#peekmessages) names no receive: it deletes the
+/// message as the peek saw it, i.e. while no receive happened since, and changes no visibility.
 struct ReceiptHandle: Equatable {
     var queueId: Int64
     var seq: Int64
     var receiveCount: Int
     var nonce: UInt64
+    var peeked = false
 
     var reference: HandleReference { HandleReference(seq: seq, receiveCount: receiveCount) }
 
     func encoded() -> String {
-        let text = "w1:\(queueId):\(seq):\(receiveCount):\(String(nonce, radix: 16))"
+        let text = "\(peeked ? "wp" : "w1"):\(queueId):\(seq):\(receiveCount):\(String(nonce, radix: 16))"
         return Data(text.utf8).base64EncodedString()
     }
 
@@ -22,22 +26,25 @@ struct ReceiptHandle: Equatable {
     /// directly (no strings, no split): deletes parse ten of these per request.
     init?(encoded: String) {
         guard encoded.utf8.count <= 1024, let data = Data(base64Encoded: encoded) else { return nil }
-        let fields: (Int64, Int64, Int64, UInt64)? = data.withUnsafeBytes { bytes in
+        let fields: (Int64, Int64, Int64, UInt64, Bool)? = data.withUnsafeBytes { bytes in
             var reader = HandleReader(bytes: bytes)
-            guard reader.skip("w1:"), let queueId = reader.number(radix: 10), reader.skip(":"),
+            let peeked = reader.skip("wp:")
+            guard peeked || reader.skip("w1:"), let queueId = reader.number(radix: 10), reader.skip(":"),
                   let seq = reader.number(radix: 10), reader.skip(":"),
                   let receiveCount = reader.number(radix: 10), reader.skip(":"),
                   let nonce = reader.number(radix: 16), reader.atEnd,
                   queueId <= UInt64(Int64.max), seq <= UInt64(Int64.max),
                   receiveCount <= UInt64(Int64.max) else { return nil }
-            return (Int64(queueId), Int64(seq), Int64(receiveCount), nonce)
+            return (Int64(queueId), Int64(seq), Int64(receiveCount), nonce, peeked)
         }
-        guard let (queueId, seq, receiveCount, nonce) = fields else { return nil }
-        self.init(queueId: queueId, seq: seq, receiveCount: Int(receiveCount), nonce: nonce)
+        guard let (queueId, seq, receiveCount, nonce, peeked) = fields else { return nil }
+        self.init(queueId: queueId, seq: seq, receiveCount: Int(receiveCount), nonce: nonce, peeked: peeked)
     }
 
-    init(queueId: Int64, seq: Int64, receiveCount: Int, nonce: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+    init(queueId: Int64, seq: Int64, receiveCount: Int, nonce: UInt64 = UInt64.random(in: 0...UInt64.max),
+         peeked: Bool = false) {
         self.queueId = queueId; self.seq = seq; self.receiveCount = receiveCount; self.nonce = nonce
+        self.peeked = peeked
     }
 }
 

@@ -103,9 +103,13 @@ extension SQSEngine {
 
     public func deleteMessage(_ request: DeleteMessageRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .deleteMessage)
-        let handle = try parseHandle(request.ReceiptHandle, queue: queue)
+        let handle = try parseHandle(request.ReceiptHandle, queue: queue, allowPeeked: true)
+        // A peek's handle deletes while no receive happened since the peek (the receive count
+        // it carries is still the message's), in either kind of queue: `Int64.min` makes every
+        // message count as hidden, so only the receive count decides (docs/console.md#peekmessages).
+        let currentAt = handle.peeked ? Int64.min : fifoCurrentAt(queue)
         let outcome = try await storage {
-            try await store.delete(queueId: queue.id, messages: [handle.reference], currentAt: fifoCurrentAt(queue))
+            try await store.delete(queueId: queue.id, messages: [handle.reference], currentAt: currentAt)
         }
         if outcome[0] == .expired { throw .receiptHandleExpired(request.ReceiptHandle) }
         if outcome[0] == .deleted { deleted(from: queue, count: 1) }
@@ -227,9 +231,12 @@ extension SQSEngine {
         return results
     }
 
-    /// A handle this server issued for this queue; anything else is `ReceiptHandleIsInvalid`.
-    private func parseHandle(_ encoded: String, queue: StoredQueue) throws(SQSError) -> ReceiptHandle {
-        guard let handle = ReceiptHandle(encoded: encoded), handle.queueId == queue.id else {
+    /// A handle this server issued for this queue; anything else is `ReceiptHandleIsInvalid`. A
+    /// peek's handle is one only where `allowPeeked` (DeleteMessage): it names no receive, so it
+    /// has no visibility to change and no place in a batch.
+    private func parseHandle(_ encoded: String, queue: StoredQueue, allowPeeked: Bool = false) throws(SQSError) -> ReceiptHandle {
+        guard let handle = ReceiptHandle(encoded: encoded), handle.queueId == queue.id,
+              allowPeeked || !handle.peeked else {
             throw .receiptHandleIsInvalid(encoded)
         }
         return handle

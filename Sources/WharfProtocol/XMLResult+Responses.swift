@@ -57,17 +57,30 @@ extension BatchIdResponse: XMLResult {
 }
 
 extension ReceiveMessageResponse: XMLResult {
+    func writeXML(to xml: inout XMLWriter, operation: SQSOperation) { xml.messages(Messages ?? []) }
+}
+
+/// Wharf's PeekMessages: ReceiveMessage's message elements, then the next page's token.
+extension PeekMessagesResponse: XMLResult {
     func writeXML(to xml: inout XMLWriter, operation: SQSOperation) {
-        for m in Messages ?? [] {
-            xml.open("Message")
-            xml.element("MessageId", m.MessageId)
-            xml.element("ReceiptHandle", m.ReceiptHandle)
-            xml.element("MD5OfBody", m.MD5OfBody)
-            xml.element("Body", m.Body)
-            xml.map(m.Attributes, element: "Attribute")
-            xml.element("MD5OfMessageAttributes", m.MD5OfMessageAttributes)
-            xml.messageAttributes(m.MessageAttributes, element: "MessageAttribute")
-            xml.close("Message")
+        xml.messages(Messages)
+        xml.element("NextToken", NextToken)
+    }
+}
+
+extension XMLWriter {
+    /// `<Message>` elements, as ReceiveMessage writes them.
+    mutating func messages(_ messages: [Message]) {
+        for m in messages {
+            open("Message")
+            element("MessageId", m.MessageId)
+            element("ReceiptHandle", m.ReceiptHandle)
+            element("MD5OfBody", m.MD5OfBody)
+            element("Body", m.Body)
+            map(m.Attributes, element: "Attribute")
+            element("MD5OfMessageAttributes", m.MD5OfMessageAttributes)
+            messageAttributes(m.MessageAttributes, element: "MessageAttribute")
+            close("Message")
         }
     }
 }

@@ -61,6 +61,7 @@ enum XMLResults {
         case let r as SendMessageBatchResponse: return r
         case let r as BatchIdResponse: return r
         case let r as ReceiveMessageResponse: return r
+        case let r as PeekMessagesResponse: return r
         case let r as ListDeadLetterSourceQueuesResponse: return r
         case let r as StartMessageMoveTaskResponse: return r
         case let r as CancelMessageMoveTaskResponse: return r

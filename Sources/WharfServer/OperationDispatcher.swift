@@ -82,6 +82,7 @@ struct OperationDispatcher: Sendable {
         case .sendMessage: return try await run(call, ctx, requestId, &queue) { try await e.sendMessage($0, $1) }
         case .sendMessageBatch: return try await run(call, ctx, requestId, &queue) { try await e.sendMessageBatch($0, $1) }
         case .receiveMessage: return try await run(call, ctx, requestId, &queue) { try await e.receiveMessage($0, $1) }
+        case .peekMessages: return try await run(call, ctx, requestId, &queue) { try await e.peekMessages($0, $1) }
         case .deleteMessage: return try await run(call, ctx, requestId, &queue) { try await e.deleteMessage($0, $1) }
         case .deleteMessageBatch: return try await run(call, ctx, requestId, &queue) { try await e.deleteMessageBatch($0, $1) }
         case .changeMessageVisibility:

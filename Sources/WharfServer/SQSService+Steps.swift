@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import SigV4
 import SQSModel
+import WharfConsole
 import WharfEngine
 import WharfProtocol
 
@@ -15,6 +16,13 @@ extension SQSService {
     /// process answers) and `/ready` (and its store takes writes: load balancers and
     /// orchestrators route to a node only while it is ready). nil: an SQS request.
     func endpoint(path: String, head: HTTPRequestHead, from peer: Peer) async -> EncodedResponse? {
+        // The web console's files: public like the API's own error answers; everything the page
+        // then does goes through the API below, authenticated per call (docs/console.md).
+        if Console.handles(path: path) {
+            let reply = Console.respond(method: head.method.rawValue, path: path,
+                                        ifNoneMatch: head.headers.first(name: "if-none-match"))
+            return EncodedResponse(status: reply.status, headers: reply.headers, body: reply.body)
+        }
         switch path {
         case "/metrics": return await metrics?.respond(head, peer: peer)
         case "/health": return Self.health

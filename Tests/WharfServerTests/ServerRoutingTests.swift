@@ -146,6 +146,23 @@ import WharfLogging
             #expect(try await remote.reply().status == 403)
         }
     }
+
+    /// The console's files on the main port, before authentication (they are public, like the
+    /// page of any sign-in form); a path under /console never reaches SQS dispatch.
+    @Test func theConsoleIsServedUnderConsole() async throws {
+        try await TestServer.with { server in
+            let page = try await server.send(.get("/console/"))
+            #expect(page.status == 200)
+            #expect(page.header("content-type") == "text/html; charset=utf-8")
+            #expect(page.header("content-security-policy")?.hasPrefix("default-src 'none'") == true)
+            #expect(page.header("x-content-type-options") == "nosniff")
+            #expect(page.text.contains("/console/app.js"))
+            let script = try await server.send(.get("/console/app.js"))
+            #expect(script.header("content-type") == "text/javascript; charset=utf-8")
+            #expect(script.header("etag") != nil)
+            #expect(try await server.send(.get("/console/missing.js")).status == 404)
+        }
+    }
 }
 
 /// Log lines as a LogHandler received them, with what the metadata provider (RequestScope) adds.

@@ -60,6 +60,11 @@ public protocol MessageStore: Sendable {
     func changeVisibility(queueId: Int64, changes: [(message: HandleReference, visibleAtMillis: Int64)],
                           nowMillis: Int64, maxInvisibleMillis: Int64,
                           currentAt: Int64?) async throws -> [VisibilityChangeResult]
+    /// Up to `limit` messages of the queue in send order (sent at, then seq) after `cursor`, sent
+    /// after `sentAfterMillis` (older ones are past retention), read without changing anything:
+    /// no visibility, receive count or group lock moves (PeekMessages). A range scan of an index
+    /// that stops after `limit` rows, whatever the backlog.
+    func peek(queueId: Int64, after cursor: PeekCursor?, sentAfterMillis: Int64, limit: Int) async throws -> [PeekedMessage]
     /// Deletes messages sent at or before the cutoff; returns how many.
     func expire(queueId: Int64, sentBeforeMillis: Int64) async throws -> Int
     func counts(queueId: Int64, nowMillis: Int64) async throws -> QueueCounts
