@@ -21,13 +21,15 @@ public enum ServerSetting: String, CaseIterable, Sendable {
     case metricsToken = "metrics-token"
     case gaugeInterval = "gauge-interval"
     case shutdownTimeout = "shutdown-timeout"
+    case minFreeDisk = "min-free-disk"
 
-    public enum Kind: Sendable { case text, number, flag }
+    public enum Kind: Sendable { case text, number, flag, diskFloor }
 
     public var kind: Kind {
         switch self {
         case .port, .maxConnections, .idleTimeout, .maxInflightMessages, .gaugeInterval, .shutdownTimeout: .number
         case .accessLog, .metrics: .flag
+        case .minFreeDisk: .diskFloor
         default: .text
         }
     }
@@ -70,6 +72,7 @@ public struct ServerSettings: Sendable, Equatable {
     public func text(_ setting: ServerSetting) -> String? { values[setting] }
     public func number(_ setting: ServerSetting) -> Int? { values[setting].flatMap { Int($0) } }
     public func flag(_ setting: ServerSetting) -> Bool? { values[setting].flatMap(Self.parseFlag) }
+    public func diskFloor(_ setting: ServerSetting) -> DiskFloor? { values[setting].flatMap { DiskFloor($0) } }
 
     static func parseFlag(_ text: String) -> Bool? {
         switch text.lowercased() {
@@ -82,6 +85,9 @@ public struct ServerSettings: Sendable, Equatable {
     static func problem(_ setting: ServerSetting, _ value: String) -> String? {
         switch setting.kind {
         case .text: return nil
+        case .diskFloor:
+            return DiskFloor(value) == nil
+                ? "\(setting.rawValue) must be a size (500MB, 1GiB, a number of bytes) or a share of the disk (5%)" : nil
         case .flag: return parseFlag(value) == nil ? "\(setting.rawValue) must be true or false" : nil
         case .number:
             guard let number = Int(value) else { return "\(setting.rawValue) must be a whole number" }

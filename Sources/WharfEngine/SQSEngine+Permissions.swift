@@ -11,6 +11,7 @@ extension SQSEngine {
 
     public func addPermission(_ request: AddPermissionRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .addPermission)
+        try admitGrowingWrite()
         let label = request.Label
         guard MessageRules.isValidBatchEntryId(label) else {
             throw .invalidParameterValue(value: label, parameter: "Label",

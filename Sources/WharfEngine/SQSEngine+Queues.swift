@@ -30,6 +30,8 @@ extension SQSEngine {
                 }
                 return existing
             }
+            // An existing queue is answered whatever the disk: only a new one grows the store.
+            try admitGrowingWrite()
             let now = clock.nowMillis()
             if let deleted = try await storage({ try await store.lastDeletion(of: key) }), now - deleted < Self.cooldownMillis {
                 throw SQSError.queueDeletedRecently()
@@ -140,6 +142,7 @@ extension SQSEngine {
 
     public func setQueueAttributes(_ request: SetQueueAttributesRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let current = try await resolveQueue(request.QueueUrl, ctx, for: .setQueueAttributes)
+        try admitGrowingWrite()
         let key = current.key, fifo = current.config.isFifo
         let changes = try QueueAttributeRules.validate(request.Attributes, fifo: fifo, creating: false)
         try await checkRedriveTarget(changes, source: key, fifo: fifo)
@@ -157,6 +160,7 @@ extension SQSEngine {
 
     public func tagQueue(_ request: TagQueueRequest, _ ctx: CallContext) async throws(SQSError) -> EmptyResponse {
         let key = try await resolveQueue(request.QueueUrl, ctx, for: .tagQueue).key
+        try admitGrowingWrite()
         try TagRules.validate(request.Tags)
         try await modifyQueue(key) { queue in
             queue.tags.merge(request.Tags) { $1 }

@@ -6,6 +6,7 @@ import SQSModel
 extension SQSEngine {
     public func sendMessage(_ request: SendMessageRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .sendMessage)
+        try admitGrowingWrite()
         let now = clock.nowMillis()
         let (message, response, size) = try prepare(
             SendMessageBatchRequestEntry(Id: "-", MessageBody: request.MessageBody, DelaySeconds: request.DelaySeconds,
@@ -54,6 +55,7 @@ extension SQSEngine {
 
     public func sendMessageBatch(_ request: SendMessageBatchRequest, _ ctx: CallContext) async throws(SQSError) -> SendMessageBatchResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .sendMessageBatch)
+        try admitGrowingWrite()
         let entries = request.Entries ?? []
         try BatchRules.validate(ids: entries.map(\.Id), entryName: "SendMessageBatchRequestEntry")
         let config = queue.config

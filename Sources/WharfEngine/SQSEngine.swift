@@ -34,6 +34,8 @@ public final class SQSEngine: Sendable {
     let bus: any ClusterBus
     /// Where sends, receives and deletes are counted (metrics).
     let observer: any EngineObserver
+    /// Asked before every write that grows the store (see `WriteAdmission`).
+    let admission: any WriteAdmission
     /// This engine's name in leases: unique per node (and stable across restarts of a
     /// single-node server, so that it takes its own leases back at once).
     public let nodeId: String
@@ -57,6 +59,9 @@ public final class SQSEngine: Sendable {
     let queuesAtInFlightLimit = Mutex<Set<Int64>>([])
     /// Sends and receives counted here and not yet added to the store's totals (`flushActivity`).
     let activity = ActivityTally()
+    /// When each kind of store failure was last logged (see `storage`): a full disk or a store
+    /// that failed closed fails every request, and one line a minute says it well enough.
+    let failureLog = Mutex<[String: Int64]>([:])
     /// The last readiness check (see `isReady`).
     let readiness = Mutex(Readiness())
     /// The move tasks this node runs, by id.
@@ -66,7 +71,7 @@ public final class SQSEngine: Sendable {
 
     public init(store: any MessageStore, clock: any WharfClock = SystemClock(), limits: EngineLimits = EngineLimits(),
                 bus: any ClusterBus = SingleNodeBus(), nodeId: String = "local",
-                observer: any EngineObserver = SilentObserver(),
+                observer: any EngineObserver = SilentObserver(), admission: any WriteAdmission = AdmitEveryWrite(),
                 logger: Logger = Logger(label: "wharf.engine")) async throws {
         self.store = store
         self.clock = clock
@@ -75,6 +80,7 @@ public final class SQSEngine: Sendable {
         self.bus = bus
         self.nodeId = nodeId
         self.observer = observer
+        self.admission = admission
         self.catalog = QueueCatalog()
         self.waiters = LongPollWaiters(clock: clock) { queueId, waiting in bus.setWaiting(queueId: queueId, waiting) }
         try await adoptMoveTasks()
@@ -200,6 +206,13 @@ public final class SQSEngine: Sendable {
             throw .serviceUnavailable()
         } catch StoreError.queueMissing {
             throw .queueDoesNotExist()
+        } catch StoreError.diskFull {
+            logOnceAMinute("disk full", "store refused a write: its disk is full (nothing unsynced was acknowledged)")
+            throw .serviceUnavailable("The server's disk is full: the change was not stored. Retry once space is freed.")
+        } catch StoreError.failedClosed(let reason) {
+            logOnceAMinute("failed closed", "store failed closed and refuses every write until the server restarts: \(reason)")
+            throw .serviceUnavailable("The server's store stopped accepting writes after a disk I/O error; "
+                                      + "it accepts them again once the server is restarted.")
         } catch is CancellationError {
             // The request was abandoned (its client went away, the server is stopping).
             throw .serviceUnavailable()
@@ -207,6 +220,17 @@ public final class SQSEngine: Sendable {
             logger.error("store failure: \(error)")
             throw .internalError("We encountered an internal error. Please try again.")
         }
+    }
+
+    /// Logs `message` at error level unless a line of this `kind` was logged in the last minute.
+    func logOnceAMinute(_ kind: String, _ message: String) {
+        let now = clock.nowMillis()
+        let due = failureLog.withLock { logged -> Bool in
+            if let last = logged[kind], now - last < 60_000 { return false }
+            logged[kind] = now
+            return true
+        }
+        if due { logger.error("\(message)") }
     }
 
     /// Messages in the queue may have become receivable: wake long polls here and on the other

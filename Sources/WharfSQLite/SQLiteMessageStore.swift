@@ -27,7 +27,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
         guard level == 2 else { throw OpenError.notDurable(level) }
         try SQLiteSchema.migrator.migrate(pool)
-        committer = GroupCommitter(writer: pool, observer: commitObserver)
+        committer = try GroupCommitter(writer: pool, observer: commitObserver)
     }
 
     enum OpenError: Error { case notDurable(Int) }

@@ -40,7 +40,8 @@ struct OperationDispatcher: Sendable {
         return response
     }
 
-    /// The request's line: always for a server-side failure (with its cause) or a request slower
+    /// The request's line: always for a server-side failure (with its cause) but a retryable
+    /// refusal (503 ServiceUnavailable, whose cause is logged where it arises), or a request slower
     /// than any long poll, at info level for every request when the access log is on, else at
     /// debug. The request id comes with it (`RequestScope`).
     private func log(_ operation: SQSOperation, queue: String?, status: Int, failure: SQSError?, elapsed: Duration) {
@@ -54,7 +55,12 @@ struct OperationDispatcher: Sendable {
             metadata["error"] = .string(failure.queryCode)
             metadata["cause"] = .string(failure.message)
         }
-        if status >= 500 {
+        if status == 503, failure?.code == .serviceUnavailable {
+            // A refusal for a condition its source logs when it starts (the disk watermark
+            // crossed, a full disk, a store failed closed or unreachable): one line per
+            // request would bury that line under thousands.
+            if accessLog { logger.info("request refused", metadata: metadata) } else { logger.debug("request refused", metadata: metadata) }
+        } else if status >= 500 {
             logger.error("request failed", metadata: metadata)
         } else if elapsed > .milliseconds(Self.slowRequestMillis) {
             logger.warning("slow request", metadata: metadata)

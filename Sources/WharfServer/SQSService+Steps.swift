@@ -10,10 +10,9 @@ import WharfProtocol
 extension SQSService {
     static let health = EncodedResponse(status: 200, headers: [], body: Array("ok\n".utf8))
     static let ready = EncodedResponse(status: 200, headers: [], body: Array("ready\n".utf8))
-    static let notReady = EncodedResponse(status: 503, headers: [], body: Array("not ready: the store does not accept writes\n".utf8))
 
     /// 1. The server's own endpoints, answered before anything SQS: `/metrics`, `/health` (the
-    /// process answers) and `/ready` (and its store takes writes: load balancers and
+    /// process answers) and `/ready` (and its store takes writes, its disk above the watermark included: load balancers and
     /// orchestrators route to a node only while it is ready). nil: an SQS request.
     func endpoint(path: String, head: HTTPRequestHead, from peer: Peer) async -> EncodedResponse? {
         // The web console's files: public like the API's own error answers; everything the page
@@ -26,7 +25,9 @@ extension SQSService {
         switch path {
         case "/metrics": return await metrics?.respond(head, peer: peer)
         case "/health": return Self.health
-        case "/ready": return await dispatcher.engine.isReady() ? Self.ready : Self.notReady
+        case "/ready":
+            guard let reason = await dispatcher.engine.notReadyReason() else { return Self.ready }
+            return EncodedResponse(status: 503, headers: [], body: Array("not ready: \(reason)\n".utf8))
         default: return nil
         }
     }

@@ -47,6 +47,8 @@ struct Serve: AsyncParsableCommand {
     var shutdownTimeout: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default notice).") var logLevel: String?
     @Option(help: "Log lines as text or json (one object per line; default text).") var logFormat: String?
+    @Option(help: "SQLite: below this much free disk under --data-dir, sends, new queues, attributes and tags are refused with a retryable 503 and /ready answers 503, while receives and deletes go on (500MB, 1GiB, 5%; 0: off; default 256MiB).")
+    var minFreeDisk: String?
     @Flag(help: "Log every request: its id (x-amzn-RequestId), operation, queue, status and latency, at info level.")
     var accessLog = false
 
@@ -61,7 +63,7 @@ struct Serve: AsyncParsableCommand {
             (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey), (.metricsToken, metricsToken),
             (.gaugeInterval, gaugeInterval.map(String.init)), (.metrics, noMetrics ? "false" : nil),
             (.shutdownTimeout, shutdownTimeout.map(String.init)), (.logLevel, logLevel), (.logFormat, logFormat),
-            (.accessLog, accessLog ? "true" : nil),
+            (.accessLog, accessLog ? "true" : nil), (.minFreeDisk, minFreeDisk),
         ]
         for (setting, value) in given {
             do { try flags.set(setting, value) } catch { throw ValidationError("--\(error.reason)") }
@@ -95,7 +97,9 @@ struct Serve: AsyncParsableCommand {
         let dataDirectory = configuration.dataDirectory
         let selection = try StoreSelection.choose(settings.text(.store), dataDirectory: dataDirectory)
         let metrics = settings.flag(.metrics) == false ? nil : ServerMetrics()
-        let opened = try await selection.open(limits: configuration.limits, metrics: metrics, logger: logger)
+        let diskFloor = settings.diskFloor(.minFreeDisk) ?? .standard
+        let opened = try await selection.open(limits: configuration.limits, metrics: metrics, diskFloor: diskFloor,
+                                              logger: logger)
         do {
             var services: [any Service] = []
             if let configPath {

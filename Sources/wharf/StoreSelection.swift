@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WharfConfig
 import WharfEngine
 import WharfPostgres
 import WharfServer
@@ -35,15 +36,25 @@ enum StoreSelection {
         var shutdown: @Sendable () async -> Void
     }
 
-    func open(limits: EngineLimits, metrics: ServerMetrics?, logger: Logger) async throws -> Opened {
+    /// `diskFloor` is `--min-free-disk`: a SQLite node watches its own data directory's disk;
+    /// a PostgreSQL node cannot see the database's disk and leaves that to PostgreSQL, whose
+    /// disk-full error (SQLSTATE 53100) is answered with the same retryable 503.
+    func open(limits: EngineLimits, metrics: ServerMetrics?, diskFloor: DiskFloor, logger: Logger) async throws -> Opened {
         let observer: any EngineObserver = metrics ?? SilentObserver()
         switch self {
         case .sqlite(let directory):
             let store = try SQLiteMessageStore(directory: directory, commitObserver: metrics)
+            let clock = SystemClock()
+            var admission: any WriteAdmission = AdmitEveryWrite()
+            if !diskFloor.isOff {
+                admission = DiskWatermark(floorBytes: { diskFloor.bytes(ofDiskSize: $0) },
+                                          floorDescription: diskFloor.description,
+                                          space: { DiskSpace.of(directory) }, clock: clock, logger: logger)
+            }
             // One node: its own clock; a stable node id, so that after a restart it takes its
             // move-task leases back at once.
-            let engine = try await SQSEngine(store: store, clock: SystemClock(), limits: limits, nodeId: "local",
-                                             observer: observer, logger: logger)
+            let engine = try await SQSEngine(store: store, clock: clock, limits: limits, nodeId: "local",
+                                             observer: observer, admission: admission, logger: logger)
             return Opened(engine: engine, description: "data in \(directory)", diskFree: { freeBytes(at: directory) },
                           shutdown: {})
         case .postgres(let configuration):

@@ -26,5 +26,5 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A durable message queue server that speaks the Amazon SQS API.",
-        subcommands: [Serve.self, Bench.self] + WharfClientCommands.all)
+        subcommands: [Serve.self, Bench.self, Backup.self, Restore.self] + WharfClientCommands.all)
 }

@@ -60,13 +60,15 @@ final class Harness: Sendable {
     let removeOnDeinit: Bool
 
     init(directory: String = freshDirectory(), clock: ManualClock = ManualClock(),
-         limits: EngineLimits = EngineLimits(), removeOnDeinit: Bool = true, nodeId: String = "local") async throws {
+         limits: EngineLimits = EngineLimits(), removeOnDeinit: Bool = true, nodeId: String = "local",
+         admission: any WriteAdmission = AdmitEveryWrite()) async throws {
         self.directory = directory
         self.clock = clock
         let store = try await StoreUnderTest.current.open(directory)
         self.store = store
         let bus: any ClusterBus = (store as? PostgresMessageStore)?.bus ?? SingleNodeBus()
-        self.engine = try await SQSEngine(store: store, clock: clock, limits: limits, bus: bus, nodeId: nodeId)
+        self.engine = try await SQSEngine(store: store, clock: clock, limits: limits, bus: bus, nodeId: nodeId,
+                                          admission: admission)
         self.removeOnDeinit = removeOnDeinit
     }
 

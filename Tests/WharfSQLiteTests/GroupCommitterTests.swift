@@ -11,7 +11,7 @@ import Testing
     func committer(in directory: TemporaryDirectory) throws -> (DatabasePool, GroupCommitter) {
         let pool = try DatabasePool(path: directory.path + "/test.sqlite")
         try pool.write { db in try db.execute(sql: "CREATE TABLE rows (n INTEGER NOT NULL)") }
-        return (pool, GroupCommitter(writer: pool))
+        return (pool, try GroupCommitter(writer: pool))
     }
 
     @Test func aWriteIsCommittedWhenItReturns() async throws {

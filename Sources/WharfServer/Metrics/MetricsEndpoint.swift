@@ -60,10 +60,3 @@ public struct MetricsEndpoint: Sendable {
         return difference == 0
     }
 }
-
-/// Free bytes on the file system holding `path` (statvfs), for the disk gauge.
-public func freeBytes(at path: String) -> Int64? {
-    var stats = statvfs()
-    guard statvfs(path, &stats) == 0 else { return nil }
-    return Int64(stats.f_bavail) * Int64(stats.f_frsize)
-}
