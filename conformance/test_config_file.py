@@ -4,6 +4,7 @@ the server does not start; on SIGHUP: the configuration in force stays)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -61,12 +62,21 @@ def start(tmp_path, config, name="cfg"):
     return srv.start()
 
 
-def test_declared_queues_are_created_at_start_dead_letter_first(tmp_path, names):
-    source, dlq = names
-    srv = start(tmp_path, write(tmp_path / "wharf.yaml", declared(names)))
+@contextlib.contextmanager
+def serving_declared(tmp_path, names):
+    """A server started with the file declaring `names`: (server, the file, a client, the source's URL)."""
+    config = write(tmp_path / "wharf.yaml", declared(names))
+    srv = start(tmp_path, config)
     try:
         sqs = get_client("json", srv.endpoint)
-        url = sqs.get_queue_url(QueueName=source)["QueueUrl"]
+        yield srv, config, sqs, sqs.get_queue_url(QueueName=names[0])["QueueUrl"]
+    finally:
+        srv.stop()
+
+
+def test_declared_queues_are_created_at_start_dead_letter_first(tmp_path, names):
+    source, dlq = names
+    with serving_declared(tmp_path, names) as (srv, _, sqs, url):
         attrs = attributes(sqs, url)
         assert attrs["VisibilityTimeout"] == "45"
         assert attrs["MessageRetentionPeriod"] == "86400"
@@ -76,17 +86,11 @@ def test_declared_queues_are_created_at_start_dead_letter_first(tmp_path, names)
         dlq_url = sqs.get_queue_url(QueueName=dlq)["QueueUrl"]
         assert sqs.list_dead_letter_source_queues(QueueUrl=dlq_url)["queueUrls"] == [url]
         wait_for_log(srv, "2 created")
-    finally:
-        srv.stop()
 
 
 def test_sighup_updates_what_differs_and_deletes_nothing(tmp_path, names):
     source, dlq = names
-    config = write(tmp_path / "wharf.yaml", declared(names))
-    srv = start(tmp_path, config)
-    try:
-        sqs = get_client("json", srv.endpoint)
-        url = sqs.get_queue_url(QueueName=source)["QueueUrl"]
+    with serving_declared(tmp_path, names) as (srv, config, sqs, url):
         sqs.send_message(QueueUrl=url, MessageBody="kept")
         # Set by hand, not in the file: the file never removes it.
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0", "ReceiveMessageWaitTimeSeconds": "2"})
@@ -117,8 +121,6 @@ def test_sighup_updates_what_differs_and_deletes_nothing(tmp_path, names):
         srv.proc.send_signal(signal.SIGHUP)
         wait_for_log(srv, "0 created, 1 updated")
         assert sqs.get_queue_url(QueueName=extra_queue)["QueueUrl"]
-    finally:
-        srv.stop()
 
 
 @pytest.mark.parametrize("mistake, line, reason", [
@@ -142,11 +144,7 @@ def test_a_bad_file_is_refused_at_start_with_its_line(tmp_path, names, mistake, 
 
 def test_a_bad_file_on_sighup_keeps_the_configuration_in_force(tmp_path, names):
     source, _ = names
-    config = write(tmp_path / "wharf.yaml", declared(names))
-    srv = start(tmp_path, config)
-    try:
-        sqs = get_client("json", srv.endpoint)
-        url = sqs.get_queue_url(QueueName=source)["QueueUrl"]
+    with serving_declared(tmp_path, names) as (srv, config, sqs, url):
         # Half the file would change the queue; the other half is wrong: nothing is applied.
         write(config, declared(names, extra="  - name: x\n    attributes: { DelaySeconds: -1 }\n")
               .replace("VisibilityTimeout: 45", "VisibilityTimeout: 90"))
@@ -160,17 +158,11 @@ def test_a_bad_file_on_sighup_keeps_the_configuration_in_force(tmp_path, names):
         srv.proc.send_signal(signal.SIGHUP)
         wait_for_log(srv, f"1 updated ({source})")
         assert attributes(sqs, url)["VisibilityTimeout"] == "90"
-    finally:
-        srv.stop()
 
 
 def test_restart_with_the_file_keeps_the_messages(tmp_path, names):
     source, dlq = names
-    config = write(tmp_path / "wharf.yaml", declared(names))
-    srv = start(tmp_path, config)
-    try:
-        sqs = get_client("json", srv.endpoint)
-        url = sqs.get_queue_url(QueueName=source)["QueueUrl"]
+    with serving_declared(tmp_path, names) as (srv, config, sqs, url):
         for i in range(5):
             sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
         assert srv.stop() == 0
@@ -185,8 +177,6 @@ def test_restart_with_the_file_keeps_the_messages(tmp_path, names):
             if len(bodies) == 5:
                 break
         assert bodies == {f"m{i}" for i in range(5)}
-    finally:
-        srv.stop()
 
 
 def test_flags_win_over_the_environment_which_wins_over_the_file(tmp_path, names, monkeypatch):
