@@ -47,6 +47,23 @@ context.recordRefresh = (page, callsBefore, byOperationBefore) => {
   if (refreshes.length > 100) refreshes.shift();
 };
 
+// One refresh of a page: skipped while the page's last one runs or after the page was left;
+// its requests are recorded (what a page costs); an error is shown unless the page was left.
+// `work` returns false when it ended early (the page was left meanwhile).
+context.refreshing = async (page, owner, work) => {
+  if (owner.busy || owner.stopped) return;
+  owner.busy = true;
+  const callsBefore = api.total;
+  const byOperationBefore = new Map(api.calls);
+  try {
+    if ((await work()) !== false) context.recordRefresh(page, callsBefore, byOperationBefore);
+  } catch (error) {
+    if (!owner.stopped) context.failed(error);
+  } finally {
+    owner.busy = false;
+  }
+};
+
 // The browser test reads what a page costs from here (docs/console.md#what-a-page-costs).
 window.wharfConsole = {
   calls: () => ({ total: api.total, byOperation: Object.fromEntries(api.calls) }),

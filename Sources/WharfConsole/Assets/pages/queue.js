@@ -56,16 +56,12 @@ export class QueuePage {
     this.redrive.load(this.attributes.values);
   }
 
-  async refresh() {
-    if (this.busy || this.stopped) return;
-    this.busy = true;
-    const before = this.context.api.total;
-    const beforeByOperation = new Map(this.context.api.calls);
-    try {
+  refresh() {
+    return this.context.refreshing('queue', this, async () => {
       const a = await queueCounts(this.context, this.url);
       const oldest = await oldestSent(this.context, this.url, a);
       const rates = history.add(this.url, a);
-      if (this.stopped) return;
+      if (this.stopped) return false;
       const stat = (id, label, value) => h('div', { class: 'stat' }, h('span', { class: 'value', id }, value ?? '—'), h('span', { class: 'label' }, label));
       replace(this.counts,
         stat('count-visible', 'visible', a.ApproximateNumberOfMessages),
@@ -77,12 +73,7 @@ export class QueuePage {
           : [],
         h('div', { class: 'stat' }, history.sparkline(this.url, 160, 32), h('span', { class: 'label' }, 'depth')));
       await this.redrive.refresh();
-      this.context.recordRefresh('queue', before, beforeByOperation);
-    } catch (error) {
-      if (!this.stopped) this.context.failed(error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   async purge() {

@@ -55,12 +55,8 @@ export class QueueListPage {
     }
   }
 
-  async refresh() {
-    if (this.busy || this.stopped) return;
-    this.busy = true;
-    const before = this.context.api.total;
-    const beforeByOperation = new Map(this.context.api.calls);
-    try {
+  refresh() {
+    return this.context.refreshing('queues', this, async () => {
       const { prefix, tokens, page } = this.state;
       const listed = await this.context.api.call('ListQueues', {
         MaxResults: PAGE_SIZE,
@@ -70,15 +66,10 @@ export class QueueListPage {
       const urls = listed.QueueUrls ?? [];
       tokens[page + 1] = listed.NextToken;
       const rows = await Promise.all(urls.map((url) => this.sample(url)));
-      if (this.stopped) return;
+      if (this.stopped) return false;
       if (urls.length) this.context.showScope(urls[0].split('/').at(-2));
       this.render(rows, Boolean(listed.NextToken));
-      this.context.recordRefresh('queues', before, beforeByOperation);
-    } catch (error) {
-      if (!this.stopped) this.context.failed(error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   async sample(url) {
