@@ -23,6 +23,7 @@ public func exercise(method: String, target: String?, contentType: String?, quer
         case .listMessageMoveTasks: _ = try call.decode(ListMessageMoveTasksRequest.self)
         case .listQueueTags: _ = try call.decode(ListQueueTagsRequest.self)
         case .listQueues: _ = try call.decode(ListQueuesRequest.self)
+        case .peekMessages: _ = try call.decode(PeekMessagesRequest.self)
         case .purgeQueue: _ = try call.decode(PurgeQueueRequest.self)
         case .receiveMessage: _ = try call.decode(ReceiveMessageRequest.self)
         case .removePermission: _ = try call.decode(RemovePermissionRequest.self)
