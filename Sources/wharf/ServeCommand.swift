@@ -100,8 +100,11 @@ struct Serve: AsyncParsableCommand {
         let diskFloor = settings.diskFloor(.minFreeDisk) ?? .standard
         let opened = try await selection.open(limits: configuration.limits, metrics: metrics, diskFloor: diskFloor,
                                               logger: logger)
+        // Past the graceful bound (and 10 s for the store to close) the process ends anyway.
+        let watchdog = ShutdownWatchdog(seconds: Double(configuration.shutdownTimeoutSeconds) + 10, logger: logger)
+        defer { watchdog.disarm() }
         do {
-            var services: [any Service] = []
+            var services: [any Service] = [ShutdownWatchdogService(watchdog)]
             if let configPath {
                 // Declared queues exist before the first request is served.
                 let report = try await declarations.apply(to: opened.engine, logger: logger)
