@@ -16,10 +16,17 @@ enum WriteFailure: Equatable {
         case .SQLITE_FULL:
             self = .diskFull
         case .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            self = .durabilityInDoubt("SQLite error \(database.extendedResultCode.rawValue) (\(database.extendedResultCode)): "
-                                      + (database.message ?? "no message"))
+            let code = database.extendedResultCode.rawValue
+            let name = Self.names[code].map { "SQLITE_\($0), " } ?? ""
+            self = .durabilityInDoubt("SQLite error \(code) (\(name)\(database.message ?? "no message"))")
         default:
             return nil
         }
     }
+
+    /// The extended codes an operator meets here, by name (GRDB prints only the number).
+    private static let names: [Int32: String] = [
+        10: "IOERR", 266: "IOERR_READ", 522: "IOERR_SHORT_READ", 778: "IOERR_WRITE", 1034: "IOERR_FSYNC",
+        1290: "IOERR_DIR_FSYNC", 1546: "IOERR_TRUNCATE", 3338: "IOERR_MMAP", 11: "CORRUPT", 26: "NOTADB",
+    ]
 }

@@ -48,7 +48,7 @@ import WharfEngine
             try await committer.write { _ in throw DatabaseError(resultCode: .SQLITE_IOERR_FSYNC) }
             Issue.record("the failed fsync was acknowledged")
         } catch StoreError.failedClosed(let reason) {
-            #expect(reason.contains("1034"))
+            #expect(reason.contains("SQLite error 1034 (SQLITE_IOERR_FSYNC, "))
         }
         // Every later write is refused without touching the database.
         for n in 2...4 {
