@@ -63,7 +63,9 @@ def test_runs_against_moto_server(tmp_path):
         for name, r in results.items():
             assert r["errors"] == 0, (name, r.get("firstError"))
             assert r["messages"] > 0, name
-        assert results["cycle"]["messages"] == 40
+        # Every prefilled message came back; a standard queue delivers at least once, and a
+        # loaded machine made moto hand one out twice in a CI run (41).
+        assert results["cycle"]["messages"] >= 40
     finally:
         moto.terminate()
         moto.wait(timeout=10)

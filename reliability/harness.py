@@ -170,8 +170,15 @@ class Ledger:
             }
 
 
+def results_dir() -> Path:
+    """reliability/results (the documented runs), or $WHARF_RELIABILITY_RESULTS (CI's bounded
+    runs write there, so they do not overwrite the documented results)."""
+    out = Path(os.environ.get("WHARF_RELIABILITY_RESULTS") or REPO / "reliability" / "results")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def write_result(name: str, result: dict) -> None:
-    out = REPO / "reliability" / "results"
-    out.mkdir(exist_ok=True)
+    out = results_dir()
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

@@ -8,7 +8,10 @@
 #     boto3 (JSON and Query protocols) and the aws CLI — on SQLite, on one PostgreSQL node,
 #     and on two PostgreSQL nodes behind an nginx round robin. Among them the web console's
 #     browser test (conformance/test_console.py: headless Chromium through Selenium), on SQLite
-#     and on the two nodes.
+#     and on the two nodes;
+#  5. bounded runs of the fault scripts under reliability/ (crash loops on SQLite and on
+#     PostgreSQL, failing fsync/pwrite, backup under load, a node killed, PostgreSQL restarted,
+#     a 3-minute soak); their long runs and results are in docs/reliability.md.
 # PostgreSQL and nginx come from Debian's packages (installed when missing, which needs root);
 # the script starts a throwaway PostgreSQL cluster on 127.0.0.1:${WHARF_TEST_PG_PORT:-55432}
 # and stops it at the end.
@@ -45,3 +48,21 @@ echo "== conformance: one PostgreSQL node"
 WHARF_CONFORMANCE_POSTGRES="$pg_url" python3 -m pytest conformance -q -p no:cacheprovider
 echo "== conformance: two PostgreSQL nodes behind nginx"
 WHARF_CONFORMANCE_POSTGRES="$pg_url" WHARF_CONFORMANCE_NODES=2 python3 -m pytest conformance -q -p no:cacheprovider
+
+echo "== reliability: bounded runs (the long runs and their results: docs/reliability.md)"
+# Their JSON goes to a scratch directory: reliability/results holds the documented runs.
+WHARF_RELIABILITY_RESULTS=$(mktemp -d /tmp/wharf-reliability.XXXXXX)
+export WHARF_RELIABILITY_RESULTS
+quiet() {  # NAME COMMAND...: the script's output only when it fails
+    local name=$1 log="$WHARF_RELIABILITY_RESULTS/$1.log" began=$SECONDS; shift
+    if "$@" >"$log" 2>&1; then echo "ok $name ($((SECONDS - began)) s)"; else cat "$log"; return 1; fi
+}
+quiet crash-sqlite python3 reliability/crash_loop.py --store sqlite --rounds 5
+quiet crash-postgres python3 reliability/crash_loop.py --store postgres --rounds 4
+quiet io-fault python3 reliability/io_fault.py
+quiet backup python3 reliability/backup_under_load.py --prefill 5000
+quiet node-kill python3 reliability/node_kill.py
+quiet pg-restart python3 reliability/pg_restart.py --duration 15 --down 3
+quiet soak python3 reliability/soak.py --minutes 3 --interval 10 --long-polls 2000
+quiet soak-postgres python3 reliability/soak.py --store postgres --minutes 3 --interval 10 --long-polls 2000
+rm -rf "$WHARF_RELIABILITY_RESULTS"
