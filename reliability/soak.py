@@ -328,7 +328,7 @@ def main() -> int:
             axis.set_ylabel(label)
             axis.legend()
         axes[-1].set_xlabel("minutes")
-        figure.suptitle(f"wharf soak: {QUEUES} queues, {args.long_polls} idle long polls, {peak / 2:.0f} cycles/s")
+        figure.suptitle(f"wharf soak: {QUEUES} queues, {args.long_polls} idle long polls, target {peak / 2:.0f} cycles/s")
         figure.savefig(out / f"{name}.png", dpi=80)
     except ImportError:
         print("matplotlib not installed: no plot")

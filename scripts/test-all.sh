@@ -11,7 +11,7 @@
 #     and on the two nodes;
 #  5. bounded runs of the fault scripts under reliability/ (crash loops on SQLite and on
 #     PostgreSQL, failing fsync/pwrite, backup under load, a node killed, PostgreSQL restarted,
-#     a 3-minute soak); their long runs and results are in docs/reliability.md.
+#     a 3-minute soak on SQLite); their long runs and results are in docs/reliability.md.
 # PostgreSQL and nginx come from Debian's packages (installed when missing, which needs root);
 # the script starts a throwaway PostgreSQL cluster on 127.0.0.1:${WHARF_TEST_PG_PORT:-55432}
 # and stops it at the end.
@@ -64,5 +64,4 @@ quiet backup python3 reliability/backup_under_load.py --prefill 5000
 quiet node-kill python3 reliability/node_kill.py
 quiet pg-restart python3 reliability/pg_restart.py --duration 15 --down 3
 quiet soak python3 reliability/soak.py --minutes 3 --interval 10 --long-polls 2000
-quiet soak-postgres python3 reliability/soak.py --store postgres --minutes 3 --interval 10 --long-polls 2000
 rm -rf "$WHARF_RELIABILITY_RESULTS"
