@@ -34,7 +34,10 @@ def section(results_dir, fmt):
         row = rows.get(name)
         return f"{fmt(row['messagesPerSecond'])} ({row['p50Millis']:.2f} / {row['p99Millis']:.2f})" if row else "—"
 
+    run = one("run.json") or {}
     lines = ["## PostgreSQL: one node, two nodes, side by side with SQLite (same run)", "",
+             f"Run on {run.get('date', '?')} at commit `{run.get('commit', '?')}` "
+             f"(`{run.get('command', 'benchmarks/run-postgres.sh')}`), {run.get('machine', 'machine not recorded')}.", "",
              "`benchmarks/run-postgres.sh`: PostgreSQL 15 from Debian's packages on the same machine "
              "(`synchronous_commit = on`, `fsync = on`, shared_buffers 256 MB), nodes with the default "
              "pool of 20 connections; the load generator, the nodes and PostgreSQL share the 2 cores.", "",
@@ -76,13 +79,12 @@ def section(results_dir, fmt):
 
     churn = one("churn-tuples.json")
     if churn:
-        c1, c2 = load("churn").get("cycle"), None
-        rows = json.load(open(os.path.join(results_dir, "churn-2.json"))) if os.path.exists(
-            os.path.join(results_dir, "churn-2.json")) else []
-        c2 = rows[0] if rows else None
+        # Both files hold a "cycle" row: read each on its own.
+        c1, c2 = [(one(name) or [None])[0] for name in ("churn-1.json", "churn-2.json")]
         lines += ["### Churn: dead tuples and latency after sends and deletes", "",
-                  f"{fmt(c1['messages']) if c1 else '?'} messages sent and deleted (receive + delete-batch) at "
-                  f"{fmt(c1['messagesPerSecond']) if c1 else '?'} msgs/s; then the `messages` table:", "",
+                  f"{run.get('churn', 1_000_000):,} messages sent (the cycle's prefill), received and deleted "
+                  f"for {c1['seconds']:.0f} s at {fmt(c1['messagesPerSecond'])} msgs/s, the rest deleted with their "
+                  "queue (DeleteQueue); then the `messages` table:" if c1 else "?", "",
                   "| when | live tuples | dead tuples | autovacuum runs | table + indexes | heap |", "|---|---:|---:|---:|---:|---:|"]
         for row in churn:
             lines.append(f"| +{row['after_seconds']} s | {fmt(row['live_tuples'])} | {fmt(row['dead_tuples'])} | "

@@ -2,6 +2,8 @@
 # Wharf on PostgreSQL, side by side with SQLite in one run, and against the database's own
 # ceiling (pgbench on the store's statements). Writes benchmarks/results-postgres/*.json, then
 # regenerates BENCHMARKS.md (which includes them). Usage: benchmarks/run-postgres.sh [quick]
+# SECTIONS=sqlite,pg1,pg2,churn,ceiling (the default: all) runs some of them; FIFO_BACKLOG_SIZES=...
+# overrides the fifo-backlog sizes (1,000,000 FIFO messages take ~10 minutes to prefill).
 #   - send-batch, cycle, longpoll: SQLite node | one PostgreSQL node | two nodes (workers and
 #     consumers spread over both; longpoll sends to one node and receives on the other);
 #   - backlog 1,000 vs 1,000,000 and fifo-backlog on PostgreSQL (and fifo-backlog on SQLite);
@@ -19,6 +21,9 @@ if [[ $MODE == quick ]]; then
 else
     DURATION=10; MESSAGES=200000; BACKLOG=1000,1000000; FIFO_BACKLOG=1000,100000,1000000; CHURN=1000000
 fi
+FIFO_BACKLOG=${FIFO_BACKLOG_SIZES:-$FIFO_BACKLOG}
+SECTIONS=",${SECTIONS:-sqlite,pg1,pg2,churn,ceiling},"
+want() { [[ $SECTIONS == *",$1,"* ]]; }
 
 swift build -c release --product wharf >/dev/null
 WHARF="$REPO/.build/release/wharf"
@@ -56,6 +61,7 @@ run() { echo "+ wharf bench $*" >&2; "$WHARF" bench "$@"; }
 psql_() { psql "$PG_URL" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 # --- SQLite, one node
+if want sqlite; then
 node 9501
 E="--endpoint http://127.0.0.1:9501"
 run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/sqlite-1.json"
@@ -63,8 +69,10 @@ run cycle $E --connections 32 --messages "$MESSAGES" --json "$OUT/sqlite-2.json"
 run longpoll $E --connections 8 --json "$OUT/sqlite-3.json"
 run fifo-backlog $E --connections 4 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/sqlite-4.json"
 stop_nodes
+fi
 
 # --- PostgreSQL, one node
+if want pg1; then
 node 9502 --store "$PG_URL?schema=one"
 E="--endpoint http://127.0.0.1:9502"
 run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/pg1-1.json"
@@ -73,8 +81,10 @@ run longpoll $E --connections 8 --json "$OUT/pg1-3.json"
 run backlog $E --connections 16 --duration "$DURATION" --backlog "$BACKLOG" --json "$OUT/pg1-4.json"
 run fifo-backlog $E --connections 4 --duration "$DURATION" --backlog "$FIFO_BACKLOG" --json "$OUT/pg1-5.json"
 stop_nodes
+fi
 
 # --- PostgreSQL, two nodes on one schema
+if want pg2; then
 node 9503 --store "$PG_URL?schema=two"
 node 9504 --store "$PG_URL?schema=two"
 E="--endpoint http://127.0.0.1:9503,http://127.0.0.1:9504"
@@ -91,8 +101,10 @@ WHARF_NOTIFY_EVERY_QUEUE=1 node 9503 --store "$PG_URL?schema=two"
 WHARF_NOTIFY_EVERY_QUEUE=1 node 9504 --store "$PG_URL?schema=two"
 run send-batch $E --connections 32 --duration "$DURATION" --json "$OUT/pg2n-1.json"
 stop_nodes
+fi
 
 # --- Churn: 1,000,000 sends and deletes, then what vacuum left and what a receive costs.
+if want churn; then
 node 9505 --store "$PG_URL?schema=churn"
 E="--endpoint http://127.0.0.1:9505"
 run cycle $E --connections 32 --messages "$CHURN" --json "$OUT/churn-1.json"
@@ -111,8 +123,10 @@ print(json.dumps(rows))
 PY
 run cycle $E --connections 32 --messages "$MESSAGES" --json "$OUT/churn-2.json"
 stop_nodes
+fi
 
 # --- pgbench on the store's statements: the ceiling.
+if want ceiling; then
 node 9506 --store "$PG_URL?schema=ceiling"
 QUEUE_URL=$(AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --region us-east-1 --endpoint-url http://127.0.0.1:9506 \
     sqs create-queue --queue-name ceiling --query QueueUrl --output text)
@@ -122,6 +136,22 @@ QUEUE_ID=$(psql_ -c "SELECT id FROM ceiling.queues WHERE name LIKE 'wharf-bench-
 benchmarks/pg-ceiling.sh "$PG_URL" ceiling "$QUEUE_ID" "$DURATION" cycle > "$OUT/pgbench-cycle.json"
 benchmarks/pg-ceiling.sh "$PG_URL" ceiling "$QUEUE_ID" "$DURATION" send-batch > "$OUT/pgbench-send-batch.json"
 echo "unused queue $QUEUE_URL" >/dev/null
+fi
 
-python3 "$REPO/benchmarks/report.py" "$REPO/benchmarks/results" "$REPO/BENCHMARKS.md" full
+# Where these numbers come from (the section's header line); the SQLite report's own record
+# (benchmarks/results/run.json) is kept: mode "postgres".
+python3 - "$OUT/run.json" "$MODE" "$CHURN" "${SECTIONS//,/ }" "$FIFO_BACKLOG" <<'PY'
+import datetime, json, os, platform, subprocess, sys
+path, mode, churn, sections, fifo = sys.argv[1:]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "Sources", "Package.swift"],
+                       capture_output=True, text=True).stdout.strip()
+gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+json.dump({"date": str(datetime.date.today()), "commit": commit + (" + uncommitted changes" if dirty else ""),
+           "machine": f"{os.cpu_count()} cores ({cpu}), {gib:.0f} GiB, {platform.system()} {platform.release()}",
+           "command": f"SECTIONS={sections.strip().replace(' ', ',')} FIFO_BACKLOG_SIZES={fifo} benchmarks/run-postgres.sh {mode}",
+           "churn": int(churn)}, open(path, "w"))
+PY
+python3 "$REPO/benchmarks/report.py" "$REPO/benchmarks/results" "$REPO/BENCHMARKS.md" postgres
 echo "wrote $REPO/BENCHMARKS.md" >&2
