@@ -23,12 +23,18 @@ public final class ShutdownWatchdog: Sendable {
     private let exit: @Sendable () -> Void
     private let state = Mutex(State.idle)
     private enum State { case idle, started, disarmed }
-    private let queue = DispatchQueue(label: "wharf.shutdown-watchdog")
+    /// Runs the check `seconds` from now: a Dispatch timer (its threads are not the event loops
+    /// or the concurrency pool that may be stuck); tests run it when they choose.
+    private let schedule: @Sendable (Double, @escaping @Sendable () -> Void) -> Void
 
-    public init(seconds: Double, logger: Logger, exit: @escaping @Sendable () -> Void = { _exit(1) }) {
+    public init(seconds: Double, logger: Logger, exit: @escaping @Sendable () -> Void = { _exit(1) },
+                schedule: @escaping @Sendable (Double, @escaping @Sendable () -> Void) -> Void = { delay, work in
+                    DispatchQueue(label: "wharf.shutdown-watchdog").asyncAfter(deadline: .now() + delay, execute: work)
+                }) {
         self.seconds = seconds
         self.logger = logger
         self.exit = exit
+        self.schedule = schedule
     }
 
     /// Starts the countdown (once; later calls change nothing).
@@ -39,7 +45,7 @@ public final class ShutdownWatchdog: Sendable {
             return true
         }
         guard starts else { return }
-        queue.asyncAfter(deadline: .now() + seconds) { [self] in
+        schedule(seconds) { [self] in
             guard state.withLock({ if case .started = $0 { true } else { false } }) else { return }
             logger.error("shutdown did not finish \(seconds) s after it began: exiting now (status 1); every acknowledged change is already durable")
             exit()
