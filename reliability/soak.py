@@ -115,7 +115,6 @@ class Load:
         self.processes = [multiprocessing.Process(target=load_process, daemon=True,
                                                   args=(port, urls, threads, self.rate, self.stop, self.out))
                           for _ in range(processes)]
-        self.per_process_rate = 0.0
 
     def start(self):
         for process in self.processes:
