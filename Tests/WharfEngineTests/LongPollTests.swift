@@ -200,6 +200,36 @@ import WharfEngine
         for poll in waiting { _ = try await poll.task.value }
     }
 
+    @Test func aDeadLetteredMessageWakesAReceiverParkedOnTheDeadLetterQueue() async throws {
+        let h = try await Harness()
+        let dlq = try await h.createQueue("lp-dlq")
+        let source = try await h.createQueue("lp-src", ["RedrivePolicy": DeadLetterTests().redrive("lp-dlq", 1)])
+        try await h.send(source, "poison")
+        _ = try await h.receive(source, max: 10, visibility: 0)
+        let start = h.clock.nowMillis()
+        let poll = startReceive(h, dlq)
+        await waitUntilParked(h.clock, until: start + 20_000)
+        // The second receive on the source moves the message to the dead-letter queue.
+        #expect(try await h.receive(source, max: 10, visibility: 0).isEmpty)
+        let got = try await result(poll, h)
+        #expect(got.map(\.Body) == ["poison"])
+        #expect(h.clock.nowMillis() == start)
+    }
+
+    @Test func aMoveTaskArrivalWakesAReceiverParkedOnTheDestination() async throws {
+        let h = try await Harness()
+        _ = try await MoveTaskTests().deadLettered(h, sources: ["src"], count: 1)
+        let destination = try await h.createQueue("lp-destination")
+        let start = h.clock.nowMillis()
+        let poll = startReceive(h, destination)
+        await waitUntilParked(h.clock, until: start + 20_000)
+        _ = try await MoveTaskTests().start(h, to: "lp-destination")
+        let got = try await result(poll, h)
+        #expect(got.map(\.Body) == ["src-0"])
+        #expect(h.clock.nowMillis() == start)
+        await h.engine.waitForMoveTasks()
+    }
+
     @Test func changeVisibilityToZeroWakesAWaiter() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-cmv")
