@@ -32,6 +32,18 @@ public final class SQLiteMessageStore: MessageStore {
 
     enum OpenError: Error { case notDurable(Int) }
 
+    /// `init` off the cooperative thread pool: opening runs the migrations, each commit an
+    /// fsync, and a pool thread blocked on them stalls every task of the process (tests open
+    /// hundreds of stores at once on 2 cores).
+    public static func open(directory: String, commitObserver: (any CommitObserver)? = nil) async throws
+        -> SQLiteMessageStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try SQLiteMessageStore(directory: directory, commitObserver: commitObserver) })
+            }
+        }
+    }
+
     public func ping() async throws {
         // A write, not a read: readiness means the store accepts writes (a full disk does not).
         try await committer.write { db in try db.execute(sql: "DELETE FROM leases WHERE 0") }

@@ -43,7 +43,7 @@ enum StoreSelection {
         let observer: any EngineObserver = metrics ?? SilentObserver()
         switch self {
         case .sqlite(let directory):
-            let store = try SQLiteMessageStore(directory: directory, commitObserver: metrics)
+            let store = try await SQLiteMessageStore.open(directory: directory, commitObserver: metrics)
             let clock = SystemClock()
             var admission: any WriteAdmission = AdmitEveryWrite()
             if !diskFloor.isOff {

@@ -207,7 +207,7 @@ import WharfSQLite
     func clientAndServerAgree(_ item: Case) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-agreement-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = try await SQSEngine(store: try SQLiteMessageStore(directory: directory), clock: ManualClock())
+        let engine = try await SQSEngine(store: try await SQLiteMessageStore.open(directory: directory), clock: ManualClock())
         let queue = try await engine.createQueue(CreateQueueRequest(QueueName: "agreement"), Self.ctx).QueueUrl
         let (client, server) = try await Self.outcomes(item.call, engine, queue: queue)
 

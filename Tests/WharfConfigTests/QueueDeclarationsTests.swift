@@ -14,7 +14,7 @@ import WharfSQLite
 
     func engine() async throws -> SQSEngine {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-config-\(UUID().uuidString)").path
-        return try await SQSEngine(store: SQLiteMessageStore(directory: directory), clock: ManualClock())
+        return try await SQSEngine(store: SQLiteMessageStore.open(directory: directory), clock: ManualClock())
     }
 
     func declarations(_ yaml: String) throws -> QueueDeclarations {

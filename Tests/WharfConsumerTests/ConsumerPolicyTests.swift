@@ -179,7 +179,7 @@ import WharfExpression
         })
         let start = ContinuousClock.now
         let counters = try await runConsumer(consumer) { $0.failed == 1 }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(25), "well before the handler's 30 s")
         #expect(counters.processed == 0)
         #expect(transport.visibilityChanges.map(\.timeout) == [0])
         #expect(transport.deletedIds.isEmpty)
@@ -372,7 +372,7 @@ import WharfExpression
         let stopAt = ContinuousClock.now
         consumer.stop()
         try await task.value
-        #expect(ContinuousClock.now - stopAt < .seconds(10))
+        #expect(ContinuousClock.now - stopAt < .seconds(25), "well before the handler's 30 s")
         #expect(transport.visibilityChanges.map(\.id) == ["forever"], "released after the grace period")
         #expect(consumer.counters.failed == 1)
     }

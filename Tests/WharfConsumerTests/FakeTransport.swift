@@ -133,11 +133,11 @@ func testConfiguration(_ configure: (inout ConsumerConfiguration) -> Void = { _ 
     return configuration
 }
 
-/// Runs the consumer until `until` holds (or 10 s pass), then stops it and waits for `run()`.
+/// Runs the consumer until `until` holds (or 60 s pass: a loaded CI machine can stall the whole process for seconds), then stops it and waits for `run()`.
 @discardableResult
 func runConsumer(_ consumer: Consumer, until: @escaping @Sendable (ConsumerCounters) -> Bool) async throws -> ConsumerCounters {
     let task = Task { try await consumer.run() }
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(60)
     while !until(consumer.counters) && ContinuousClock.now < deadline {
         try await Task.sleep(for: .milliseconds(5))
     }

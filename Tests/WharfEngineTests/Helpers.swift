@@ -38,7 +38,7 @@ enum StoreUnderTest: Sendable, Equatable {
     func open(_ directory: String) async throws -> any MessageStore {
         switch self {
         case .sqlite:
-            return try SQLiteMessageStore(directory: directory)
+            return try await SQLiteMessageStore.open(directory: directory)
         case .postgres(let url):
             var configuration = try PostgresStoreConfiguration(url: url)
             configuration.schema = "t_" + String(UInt64(bitPattern: Int64(directory.hashValue)), radix: 36)

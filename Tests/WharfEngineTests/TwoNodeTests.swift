@@ -223,7 +223,7 @@ import WharfEngine
     /// where no bus carries it, moves the clock past the catalog cache's lifetime instead.
     func eventually(_ h: Harness, sourceLocation: SourceLocation = #_sourceLocation,
                     _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<200 {
+        for _ in 0..<2000 {
             if try await condition() { return }
             if StoreUnderTest.isSQLite { h.clock.advance(bySeconds: 5) }
             try await Task.sleep(nanoseconds: 10_000_000)

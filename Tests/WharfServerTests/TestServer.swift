@@ -23,7 +23,7 @@ struct TestServer: Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("wharf-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = try await SQSEngine(store: try SQLiteMessageStore(directory: directory), clock: clock)
+        let engine = try await SQSEngine(store: try await SQLiteMessageStore.open(directory: directory), clock: clock)
         let connections = ConnectionLimiter.Counter(limit: configuration.maxConnections)
         let service = WharfServer.makeService(engine: engine, configuration: configuration, metrics: metrics,
                                               diskFree: { nil }, connections: connections, logger: logger)
