@@ -5,7 +5,7 @@ import WharfEngine
 // every node reports the same values.
 extension PostgresMessageStore {
     public func refreshQueueStats(nowMillis: Int64) async throws {
-        try await transaction { connection in
+        let (rows, believed) = try await transaction { connection in
             try await connection.checkedQuery("DELETE FROM queue_stats", logger: self.logger)
             try await connection.checkedQuery("""
                 INSERT INTO queue_stats (queue_id, visible, in_flight, delayed, oldest_sent_at, groups_in_flight,
@@ -37,7 +37,32 @@ extension PostgresMessageStore {
                           GROUP BY s.queue_id)
                 UPDATE queue_stats s SET noisy_groups = noisy.n FROM noisy WHERE s.queue_id = noisy.queue_id
                 """, logger: self.logger)
+            let counts = try await connection.checkedQuery("""
+                SELECT coalesce(sum(visible + in_flight + delayed), 0)::int8,
+                       (SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass)::float8
+                FROM queue_stats
+                """, logger: self.logger)
+            for try await row in counts.decode((Int64, Double).self) { return row }
+            return (Int64(0), Double(0))
         }
+        if Self.statisticsLag(rows: rows, believed: believed) {
+            try await run { connection in
+                try await connection.checkedQuery("ANALYZE (SKIP_LOCKED) messages", logger: self.logger)
+            }
+        }
+    }
+
+    /// Whether the planner's idea of the message table (`reltuples`: -1 before the first
+    /// analyze) is so far below what the gauges just counted that the table must be analyzed
+    /// now. Statistics that lag mislead the claim: once vacuum had found the table empty
+    /// (reltuples 0) and a burst refilled it, each queue was planned as holding one row, and
+    /// the claim walked `messages_by_age` and sorted the whole backlog on every receive
+    /// (a 200,000-message receive + delete cycle at ~105 msgs/s instead of thousands) until
+    /// autovacuum's next analyze, up to a minute later (`autovacuum_naptime`). Growth to
+    /// twice the estimate and more analyzes a table growing from empty to N rows about
+    /// log2(N / 1,000) times; a table of steady size never.
+    static func statisticsLag(rows: Int64, believed: Double) -> Bool {
+        Double(rows) > 2 * max(believed, 0) + 1_000
     }
 
     public func queueStats() async throws -> [QueueStats] {
