@@ -6,11 +6,11 @@ import SQSModel
 enum QueueAttributeRules {
     /// Integer attributes and their inclusive ranges.
     static let integerRanges: [String: ClosedRange<Int>] = [
-        "DelaySeconds": 0...900,
-        "MaximumMessageSize": 1024...1_048_576,
+        "DelaySeconds": SQSLimits.delaySeconds,
+        "MaximumMessageSize": SQSLimits.minimumMessageSizeLimit...SQSLimits.maximumMessageSize,
         "MessageRetentionPeriod": 60...1_209_600,
-        "ReceiveMessageWaitTimeSeconds": 0...20,
-        "VisibilityTimeout": 0...43_200,
+        "ReceiveMessageWaitTimeSeconds": SQSLimits.receiveWaitTimeSeconds,
+        "VisibilityTimeout": SQSLimits.visibilityTimeout,
         "KmsDataKeyReusePeriodSeconds": 60...86_400,
     ]
     static let jsonAttributes: Set<String> = ["Policy", "RedrivePolicy", "RedriveAllowPolicy"]

@@ -4,20 +4,20 @@ import SQSModel
 
 // ReceiveMessage, DeleteMessage[Batch], ChangeMessageVisibility[Batch].
 extension SQSEngine {
-    static let maxVisibilitySeconds = 43_200
+    static let maxVisibilitySeconds = SQSLimits.visibilityTimeout.upperBound
 
     public func receiveMessage(_ request: ReceiveMessageRequest, _ ctx: CallContext) async throws(SQSError) -> ReceiveMessageResponse {
         let queue = try await resolveQueue(request.QueueUrl, ctx, for: .receiveMessage)
         let limit = request.MaxNumberOfMessages ?? 1
-        guard (1...10).contains(limit) else {
+        guard SQSLimits.receiveMaxNumberOfMessages.contains(limit) else {
             throw .invalidParameterValue(value: String(limit), parameter: "MaxNumberOfMessages",
                                          reason: "Must be between 1 and 10, if provided.")
         }
-        if let wait = request.WaitTimeSeconds, !(0...20).contains(wait) {
+        if let wait = request.WaitTimeSeconds, !SQSLimits.receiveWaitTimeSeconds.contains(wait) {
             throw .invalidParameterValue(value: String(wait), parameter: "WaitTimeSeconds",
                                          reason: "Must be >= 0 and <= 20, if provided.")
         }
-        if let visibility = request.VisibilityTimeout, !(0...Self.maxVisibilitySeconds).contains(visibility) {
+        if let visibility = request.VisibilityTimeout, !SQSLimits.visibilityTimeout.contains(visibility) {
             throw .invalidParameterValue(value: String(visibility), parameter: "VisibilityTimeout",
                                          reason: "Must be >= 0 and <= 43200, if provided.")
         }
@@ -193,7 +193,7 @@ extension SQSEngine {
             do throws(SQSError) {
                 let handle = try parseHandle(change.handle, queue: queue)
                 guard let timeout = change.timeout else { throw .missingParameter("VisibilityTimeout") }
-                guard (0...Self.maxVisibilitySeconds).contains(timeout) else {
+                guard SQSLimits.visibilityTimeout.contains(timeout) else {
                     throw .invalidParameterValue(value: String(timeout), parameter: "VisibilityTimeout",
                                                  reason: "Must be between 0 and 43200, if provided.")
                 }
