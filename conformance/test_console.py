@@ -139,6 +139,10 @@ def test_queue_lifecycle_through_the_page(server, browser):
     fill(browser, "#send-attributes .attribute-value", "high")
     click(browser, "#send-submit")
     text_of(browser, "#count-visible", "1")
+    # The send shows in the sent-rate sparkline (per second between two refreshes; the counters
+    # reach the store within 5 s).
+    wait(browser, lambda d: float(d.find_element(By.CSS_SELECTOR, 'svg.spark[data-series="sent"]')
+                                  .get_attribute("data-peak")) > 0, timeout=30)
 
     # Peek: the body pretty-printed, never received.
     click(browser, "#peek")

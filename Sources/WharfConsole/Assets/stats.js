@@ -1,6 +1,7 @@
 // A queue's live numbers: counts from GetQueueAttributes, send/receive rates from Wharf's
 // cumulative counters when the server has them, the oldest message's age from a one-message
-// peek (only for a queue that has messages), and a short depth history for the sparkline.
+// peek (only for a queue that has messages), and a short history of depth and rates for the
+// sparklines.
 import { svg } from './dom.js';
 
 const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
@@ -61,13 +62,30 @@ export class History {
     };
   }
 
-  sparkline(url, width = 120, height = 24) {
-    const depths = (this.byQueue.get(url) ?? []).map((s) => s.depth);
-    const max = Math.max(1, ...depths);
+  /** The recorded values of one series: 'depth', or the 'sent' or 'received' rate per second
+   *  between consecutive samples (where the server has the counters). */
+  series(url, kind = 'depth') {
+    const samples = this.byQueue.get(url) ?? [];
+    if (kind === 'depth') return samples.map((s) => s.depth);
+    const rates = [];
+    for (let i = 1; i < samples.length; i++) {
+      const [a, b] = [samples[i - 1], samples[i]];
+      if (a[kind] === null || b[kind] === null || b.at <= a.at) continue;
+      rates.push(Math.max(0, (b[kind] - a[kind]) / ((b.at - a.at) / 1000)));
+    }
+    return rates;
+  }
+
+  sparkline(url, width = 120, height = 24, kind = 'depth') {
+    const values = this.series(url, kind);
+    const peak = Math.max(0, ...values);
+    const max = Math.max(kind === 'depth' ? 1 : 0.1, peak);
     const step = width / Math.max(1, HISTORY - 1);
-    const offset = width - step * (depths.length - 1);
-    const points = depths.map((d, i) => `${(offset + i * step).toFixed(1)},${(height - 1 - (d / max) * (height - 2)).toFixed(1)}`);
-    return svg('svg', { class: 'spark', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `depth, max ${max}` },
+    const offset = width - step * (values.length - 1);
+    const points = values.map((d, i) => `${(offset + i * step).toFixed(1)},${(height - 1 - (d / max) * (height - 2)).toFixed(1)}`);
+    const label = kind === 'depth' ? `depth, max ${peak}` : `${kind} per second, peak ${rate(peak)}`;
+    return svg('svg', { class: 'spark', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+                        'aria-label': label, 'data-series': kind, 'data-peak': String(peak) },
       svg('polyline', { points: points.join(' '), fill: 'none' }));
   }
 }

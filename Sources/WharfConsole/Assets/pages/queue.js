@@ -71,7 +71,11 @@ export class QueuePage {
         this.context.ratesSupported === true
           ? [stat('rate-sent', 'sent', rate(rates?.sentRate) || '—'), stat('rate-received', 'received', rate(rates?.receivedRate) || '—')]
           : [],
-        h('div', { class: 'stat' }, history.sparkline(this.url, 160, 32), h('span', { class: 'label' }, 'depth')));
+        h('div', { class: 'stat' }, history.sparkline(this.url, 160, 32), h('span', { class: 'label' }, 'depth')),
+        this.context.ratesSupported === true
+          ? ['sent', 'received'].map((kind) => h('div', { class: 'stat' }, history.sparkline(this.url, 160, 32, kind),
+                                                 h('span', { class: 'label' }, `${kind} / s`)))
+          : []);
       await this.redrive.refresh();
     });
   }
