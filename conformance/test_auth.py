@@ -60,7 +60,8 @@ def test_signed_requests_work_and_sender_is_the_caller(secured, protocol):
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_wrong_secret_is_signature_does_not_match(secured, protocol):
     bad = client(secured, protocol, (ALICE[0], "not-alice-secret"))
-    with expect_error("SignatureDoesNotMatch", 403):
+    with expect_error("SignatureDoesNotMatch", 403,
+                      message_contains="The request signature we calculated does not match the signature you provided."):
         bad.list_queues()
 
 

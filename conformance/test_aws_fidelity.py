@@ -1,5 +1,6 @@
 """Behaviours real clients rely on, as AWS shows them (recorded against AWS by other projects'
 suites; docs/sqs-behaviour.md): each test is named after the behaviour."""
+import json
 import threading
 import time
 
@@ -88,6 +89,79 @@ def test_a_delete_that_unlocks_a_fifo_group_wakes_a_parked_receive(sqs, client_f
     assert woken < 2, f"the parked receive got message-2 {woken:.2f}s after the delete"
     for t in threads:
         t.join(15)
+
+
+def _park(client, url):
+    """A ReceiveMessage parked on `url` (20 s at most) in a thread; its messages land in the list."""
+    got = []
+    thread = threading.Thread(target=lambda: got.append(
+        client.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", [])), daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    assert not got, "nothing was receivable yet"
+    return got, thread
+
+
+def _woken(got, since):
+    """Seconds from `since` until the parked receive answered (at most 5 s waited)."""
+    while not got and time.monotonic() < since + 5:
+        time.sleep(0.01)
+    assert got, "the parked receive was not woken"
+    return time.monotonic() - since
+
+
+@pytest.mark.parametrize("how", ["visibility-change", "visibility-timeout"])
+def test_a_fifo_head_visible_again_wakes_a_parked_receive(sqs, client_for, protocol, how):
+    """The head of group G becomes receivable again (its visibility changed to 0, or run out):
+    a receive parked meanwhile gets it at once, head first, and not message-2 before it."""
+    url = fifo_queue(sqs)
+    for i in (1, 2):
+        sqs.send_message(QueueUrl=url, MessageBody=f"message-{i}", MessageGroupId="G", MessageDeduplicationId=str(i))
+    timeout = 30 if how == "visibility-change" else 2
+    head = sqs.receive_message(QueueUrl=url, VisibilityTimeout=timeout)["Messages"][0]
+    visible_at = time.monotonic() + timeout
+    got, thread = _park(client_for(protocol), url)
+    if how == "visibility-change":
+        visible_at = time.monotonic()
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=head["ReceiptHandle"], VisibilityTimeout=0)
+    woken = _woken(got, visible_at)
+    assert [m["Body"] for m in got[0]] == ["message-1"]
+    assert woken < 1.5, f"woken {woken:.2f}s after the head became visible"
+    thread.join(5)
+
+
+def test_a_dead_lettered_message_wakes_a_receive_parked_on_the_dead_letter_queue(sqs, client_for, protocol):
+    dlq = sqs.create_queue(QueueName=unique_name("wake-dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    source = sqs.create_queue(QueueName=unique_name("wake-src"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    sqs.send_message(QueueUrl=source, MessageBody="poison")
+    sqs.receive_message(QueueUrl=source, VisibilityTimeout=1)
+    got, thread = _park(client_for(protocol), dlq)
+    time.sleep(0.6)
+    moved_at = time.monotonic()
+    # The receive that finds it over maxReceiveCount moves it to the dead-letter queue.
+    assert "Messages" not in sqs.receive_message(QueueUrl=source)
+    woken = _woken(got, moved_at)
+    assert [m["Body"] for m in got[0]] == ["poison"]
+    assert woken < 1.5, f"woken {woken:.2f}s after the move"
+    thread.join(5)
+
+
+def test_a_move_task_arrival_wakes_a_receive_parked_on_its_destination(sqs, client_for, protocol):
+    dlq = sqs.create_queue(QueueName=unique_name("wake-dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    source = sqs.create_queue(QueueName=unique_name("wake-src"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.send_message(QueueUrl=dlq, MessageBody="redriven")
+    got, thread = _park(client_for(protocol), source)
+    started_at = time.monotonic()
+    sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=source_arn)
+    woken = _woken(got, started_at)
+    assert [m["Body"] for m in got[0]] == ["redriven"]
+    assert woken < 1.5, f"woken {woken:.2f}s after the task started"
+    thread.join(5)
 
 
 # ------------------------------------------------------------------------ standard queue order

@@ -22,11 +22,14 @@ def _call(sqs, op, url, entries):
 
 
 OPS = ["send", "delete", "change_visibility"]
+ENTRY_NAMES = {"send": "SendMessageBatchRequestEntry", "delete": "DeleteMessageBatchRequestEntry",
+               "change_visibility": "ChangeMessageVisibilityBatchRequestEntry"}
 
 
 @pytest.mark.parametrize("op", OPS)
 def test_empty_batch(sqs, queue, op):
-    with expect_error("AWS.SimpleQueueService.EmptyBatchRequest", 400):
+    with expect_error("AWS.SimpleQueueService.EmptyBatchRequest", 400,
+                      message=f"There should be at least one {ENTRY_NAMES[op]} in the request."):
         _call(sqs, op, queue, [])
 
 
@@ -41,7 +44,7 @@ def test_too_many_entries(sqs, queue, op):
 
 @pytest.mark.parametrize("op", OPS)
 def test_ids_not_distinct(sqs, queue, op):
-    with expect_error("AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400):
+    with expect_error("AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400, message="Id a repeated."):
         _call(sqs, op, queue, _entries(op, ["a", "b", "a"]))
     assert counts(sqs, queue) == (0, 0, 0)
 

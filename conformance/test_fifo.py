@@ -155,6 +155,21 @@ def test_fifo_only_attributes_on_standard_queue(sqs, queue, op, attr, value, cod
             sqs.set_queue_attributes(QueueUrl=queue, Attributes={attr: value})
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["single", "batch"])
+def test_deduplication_id_on_standard_queue_rejected(sqs, queue, batch):
+    # docs/sqs-behaviour.md (an emulator's wording [U], which Wharf follows): refused, nothing stored.
+    message = ("Value d1 for parameter MessageDeduplicationId is invalid. "
+               "Reason: The request includes a parameter that is not valid for this queue type.")
+    if batch:
+        r = sqs.send_message_batch(QueueUrl=queue, Entries=[
+            {"Id": "a", "MessageBody": "x", "MessageDeduplicationId": "d1"}])
+        assert [(f["Id"], f["Code"], f["Message"]) for f in r["Failed"]] == [("a", "InvalidParameterValue", message)]
+    else:
+        with expect_error("InvalidParameterValue", 400, message=message):
+            sqs.send_message(QueueUrl=queue, MessageBody="x", MessageDeduplicationId="d1")
+    assert counts(sqs, queue) == (0, 0, 0)
+
+
 def test_fifo_queue_name_length_includes_suffix(sqs):
     # docs/sqs-behaviour.md#queue-names [D]: the .fifo suffix counts toward the 80 characters.
     stem = uuid.uuid4().hex + "a" * 80
