@@ -278,8 +278,10 @@ extension PostgresMessageStore {
         try await run { connection in
             let rows = try await connection.checkedQuery("""
                 SELECT LEAST(
-                  (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count = 0 AND visible_at > \(nowMillis)),
-                  (SELECT min(visible_at) FROM messages WHERE queue_id = \(queueId) AND receive_count > 0 AND visible_at > \(nowMillis)))
+                  (SELECT min(visible_at) FROM messages WHERE queue_id = (SELECT \(queueId)::int8) AND receive_count = 0
+                                                            AND visible_at > \(nowMillis)),
+                  (SELECT min(visible_at) FROM messages WHERE queue_id = (SELECT \(queueId)::int8) AND receive_count > 0
+                                                            AND visible_at > \(nowMillis)))
                 """, logger: self.logger)
             for try await next in rows.decode(Int64?.self) { return next }
             return nil

@@ -107,10 +107,10 @@ extension PostgresMessageStore {
         return """
             WITH \(inflight)
             fresh AS (
-                SELECT seq FROM messages WHERE queue_id = $1 AND receive_count = 0 AND visible_at <= $2
+                SELECT seq FROM messages WHERE \(sameQueue("$1")) AND receive_count = 0 AND visible_at <= $2
                   AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
             redelivered AS (
-                SELECT seq FROM messages WHERE queue_id = $1 AND receive_count > 0 AND visible_at <= $2
+                SELECT seq FROM messages WHERE \(sameQueue("$1")) AND receive_count > 0 AND visible_at <= $2
                   AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
             candidates AS (
                 SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes
@@ -147,9 +147,20 @@ extension PostgresMessageStore {
         """
         CASE WHEN \(limit) > \(exactInFlightLimit)
                   AND coalesce((SELECT in_flight FROM queue_stats WHERE queue_id = \(queue)), 0) < \(limit) / 2 THEN 0
-             ELSE (SELECT count(*) FROM (SELECT 1 FROM messages WHERE queue_id = \(queue) AND receive_count > 0
+             ELSE (SELECT count(*) FROM (SELECT 1 FROM messages WHERE \(sameQueue(queue)) AND receive_count > 0
                                          AND visible_at > \(now) LIMIT \(limit)) AS f) END
         """
+    }
+
+    /// `queue_id = <the queue>` for the receive path's lookups, with the queue written as a
+    /// subquery so that the planner counts on an average queue's share of the table
+    /// (1 / n_distinct) rather than on the most-common-values list of the last ANALYZE. A queue
+    /// that list does not know (new since, or refilled after the table was emptied) is otherwise
+    /// planned as holding one row, which makes walking `messages_by_age` and sorting the
+    /// queue's whole backlog look as cheap as the lane's index with its LIMIT; with an average
+    /// share the LIMIT decides for the lane (docs/postgres.md#statistics-that-keep-up-with-the-table).
+    static func sameQueue(_ queue: String) -> String {
+        "queue_id = (SELECT \(queue)::int8)"
     }
 
     static func qualifiedColumns(_ alias: String) -> String {

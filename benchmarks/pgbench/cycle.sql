@@ -3,10 +3,10 @@
 -- transaction, as the store runs it), as pgbench transactions.
 SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now \gset
 WITH fresh AS (
-    SELECT seq FROM messages WHERE queue_id = :queue AND receive_count = 0 AND visible_at <= :now
+    SELECT seq FROM messages WHERE queue_id = (SELECT :queue::int8) AND receive_count = 0 AND visible_at <= :now
       AND sent_at > 0 ORDER BY visible_at, seq LIMIT 10 FOR UPDATE SKIP LOCKED),
 redelivered AS (
-    SELECT seq FROM messages WHERE queue_id = :queue AND receive_count > 0 AND visible_at <= :now
+    SELECT seq FROM messages WHERE queue_id = (SELECT :queue::int8) AND receive_count > 0 AND visible_at <= :now
       AND sent_at > 0 ORDER BY visible_at, seq LIMIT 10 FOR UPDATE SKIP LOCKED),
 candidates AS (
     SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes ORDER BY seq LIMIT 10),
