@@ -98,6 +98,31 @@ def test_gauges_follow_the_queue(metered):
     assert s, "the deleted queue's series are still there"
 
 
+@pytest.mark.skipif(not POSTGRES_URL, reason="several nodes share a PostgreSQL store")
+def test_two_nodes_report_the_same_queue_gauges(tmp_path):
+    """The gauges are computed by one node and read from the store, so every node scrapes the
+    same values (counters are each node's own, as Prometheus sums them across instances)."""
+    nodes = [WharfServer(tmp_path / "data", tmp_path / f"node{i}.log", extra_args=["--gauge-interval", "1"]).start()
+             for i in range(2)]
+    try:
+        sqs = make_client("json", nodes[0].endpoint)
+        name = unique_name("two")
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        for i in range(3):
+            sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+        sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
+        labels = queue_labels(name)
+        expected = {"sqs_messages_visible": 2, "sqs_messages_not_visible": 1, "sqs_messages_delayed": 1}
+        for node in nodes:
+            s = wait_for(lambda: (lambda s: s if all(value(s, n, **labels) == v for n, v in expected.items()) else None)(
+                scrape(node.endpoint)))
+            assert s, f"{node.endpoint}: gauges never reached {expected}"
+    finally:
+        for node in nodes:
+            node.stop()
+
+
 def test_fifo_gauges_and_deduplication(metered):
     sqs = make_client("json", metered.endpoint)
     name = unique_name("f") + ".fifo"
