@@ -130,11 +130,17 @@ def test_a_fifo_head_visible_again_wakes_a_parked_receive(sqs, client_for, proto
     thread.join(5)
 
 
-def test_a_dead_lettered_message_wakes_a_receive_parked_on_the_dead_letter_queue(sqs, client_for, protocol):
+def _source_and_dead_letter_queue(sqs):
+    """A source queue dead-lettering into a fresh queue after one receive: (source, dlq, dlq ARN)."""
     dlq = sqs.create_queue(QueueName=unique_name("wake-dlq"))["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     source = sqs.create_queue(QueueName=unique_name("wake-src"), Attributes={
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    return source, dlq, dlq_arn
+
+
+def test_a_dead_lettered_message_wakes_a_receive_parked_on_the_dead_letter_queue(sqs, client_for, protocol):
+    source, dlq, _ = _source_and_dead_letter_queue(sqs)
     sqs.send_message(QueueUrl=source, MessageBody="poison")
     sqs.receive_message(QueueUrl=source, VisibilityTimeout=1)
     got, thread = _park(client_for(protocol), dlq)
@@ -149,10 +155,7 @@ def test_a_dead_lettered_message_wakes_a_receive_parked_on_the_dead_letter_queue
 
 
 def test_a_move_task_arrival_wakes_a_receive_parked_on_its_destination(sqs, client_for, protocol):
-    dlq = sqs.create_queue(QueueName=unique_name("wake-dlq"))["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    source = sqs.create_queue(QueueName=unique_name("wake-src"), Attributes={
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    source, dlq, dlq_arn = _source_and_dead_letter_queue(sqs)
     source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sqs.send_message(QueueUrl=dlq, MessageBody="redriven")
     got, thread = _park(client_for(protocol), source)
