@@ -77,18 +77,29 @@ def test_counters_follow_the_operations(metered, protocol):
                  error="AWS.SimpleQueueService.NonExistentQueue") >= 1
 
 
-def test_gauges_follow_the_queue(metered):
-    sqs = make_client("json", metered.endpoint)
-    name = unique_name("g")
+def queue_in_three_states(sqs, name, visible):
+    """A queue holding `visible` visible messages, one in flight and one delayed; returns its URL
+    and the gauges it should show."""
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    for i in range(4):
+    for i in range(visible + 1):
         sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
     sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
     sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
+    return url, {"sqs_messages_visible": visible, "sqs_messages_not_visible": 1, "sqs_messages_delayed": 1}
+
+
+def gauges_reached(endpoint, labels, expected):
+    """The scrape once every expected gauge has its value (recomputed every second), else None."""
+    return wait_for(lambda: (lambda s: s if all(value(s, n, **labels) == v for n, v in expected.items()) else None)(
+        scrape(endpoint)))
+
+
+def test_gauges_follow_the_queue(metered):
+    sqs = make_client("json", metered.endpoint)
+    name = unique_name("g")
+    url, expected = queue_in_three_states(sqs, name, visible=3)
     labels = queue_labels(name)
-    expected = {"sqs_messages_visible": 3, "sqs_messages_not_visible": 1, "sqs_messages_delayed": 1}
-    s = wait_for(lambda: (lambda s: s if all(value(s, n, **labels) == v for n, v in expected.items()) else None)(
-        scrape(metered.endpoint)))
+    s = gauges_reached(metered.endpoint, labels, expected)
     assert s, f"gauges never reached {expected}"
     assert value(s, "sqs_oldest_message_age_seconds", **labels) >= 0
     # A deleted queue's series go with it.
@@ -107,17 +118,10 @@ def test_two_nodes_report_the_same_queue_gauges(tmp_path):
     try:
         sqs = make_client("json", nodes[0].endpoint)
         name = unique_name("two")
-        url = sqs.create_queue(QueueName=name)["QueueUrl"]
-        for i in range(3):
-            sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
-        sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
-        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
-        labels = queue_labels(name)
-        expected = {"sqs_messages_visible": 2, "sqs_messages_not_visible": 1, "sqs_messages_delayed": 1}
+        _, expected = queue_in_three_states(sqs, name, visible=2)
         for node in nodes:
-            s = wait_for(lambda: (lambda s: s if all(value(s, n, **labels) == v for n, v in expected.items()) else None)(
-                scrape(node.endpoint)))
-            assert s, f"{node.endpoint}: gauges never reached {expected}"
+            assert gauges_reached(node.endpoint, queue_labels(name), expected), \
+                f"{node.endpoint}: gauges never reached {expected}"
     finally:
         for node in nodes:
             node.stop()
