@@ -182,7 +182,9 @@ let package = Package(
         // The engine over both stores: SQLite by default, PostgreSQL when WHARF_TEST_POSTGRES is set.
         .testTarget(name: "WharfEngineTests", dependencies: ["WharfEngine", "WharfSQLite", "WharfPostgres", "SQSModel",
                                                              "SQSDigest", .product(name: "Logging", package: "swift-log"),
-                                                             .product(name: "PostgresNIO", package: "postgres-nio")]),
+                                                             .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                             .product(name: "NIOCore", package: "swift-nio"),
+                                                             .product(name: "NIOPosix", package: "swift-nio")]),
         // What only the embedded store has: its file, pragmas, migrations and group commit.
         .testTarget(name: "WharfSQLiteTests",
                     dependencies: ["WharfSQLite", "WharfEngine", .product(name: "GRDB", package: "GRDB.swift")],

@@ -32,13 +32,18 @@ public final class PostgresMessageStore: MessageStore {
     public let bus: PostgresBus
     private let runner: Task<Void, Never>
     let commitObserver: (any CommitObserver)?
-    /// Where lease timeouts are scheduled.
-    let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    /// Where the probe connection runs and the call deadlines are swept.
+    let timerLoop: any EventLoop
+    /// Lease timeouts and slow-call warnings.
+    let deadlines: CallDeadlines
 
     private init(configuration: PostgresStoreConfiguration, logger: Logger, commitObserver: (any CommitObserver)?) {
         self.configuration = configuration
         self.logger = logger
         self.commitObserver = commitObserver
+        let timerLoop = MultiThreadedEventLoopGroup.singleton.any()
+        self.timerLoop = timerLoop
+        deadlines = CallDeadlines(loop: timerLoop)
         let nodeId = "node-" + UUID().uuidString.lowercased().prefix(13)
         self.nodeId = String(nodeId)
         // The pool logs every failed connection attempt at info level; this store says what
@@ -78,6 +83,7 @@ public final class PostgresMessageStore: MessageStore {
         clock.stopSynchronizing()
         runner.cancel()
         await runner.value
+        deadlines.stop()
     }
 
     private func waitUntilReachable(timeout: Duration) async throws {
@@ -177,10 +183,10 @@ public final class PostgresMessageStore: MessageStore {
         // A call that is still running long after any statement should have ended is logged:
         // the database or the connection to it is stuck.
         let logger = self.logger
-        let watchdog = timerLoop.scheduleTask(in: .seconds(10)) {
+        let watchdog = deadlines.arm(in: .seconds(10)) {
             logger.warning("store call \(function) still running after 10 s")
         }
-        defer { watchdog.cancel() }
+        defer { deadlines.disarm(watchdog) }
         while true {
             do {
                 return try await leased(timeout: leaseTimeout, body)
@@ -221,13 +227,13 @@ public final class PostgresMessageStore: MessageStore {
                 outcome.finish(.failure(gate.expired ? LeaseTimeout() : error))
             }
         }
-        let timer = timerLoop.scheduleTask(in: timeout) {
+        let timer = deadlines.arm(in: timeout) {
             if gate.expire() {
                 work.cancel()
                 outcome.finish(.failure(LeaseTimeout()))
             }
         }
-        defer { timer.cancel() }
+        defer { deadlines.disarm(timer) }
         return try await withTaskCancellationHandler {
             try await outcome.value()
         } onCancel: {
