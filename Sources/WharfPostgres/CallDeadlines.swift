@@ -7,9 +7,8 @@ import Synchronization
 /// Why not `EventLoop.scheduleTask` per call: NIO cancels a scheduled task by searching its
 /// whole queue, and every call cancels its timers when it ends. With thousands of calls
 /// waiting for one of the pool's connections at once (10,000 long polls re-issued together),
-/// each finished call paid for all the waiting ones: the soak measured a node spending its
-/// cores cancelling timers while its long polls took 30 s to answer. Here arming and disarming
-/// are a dictionary insert and remove.
+/// each finished call paid for all the waiting ones: a profile of the soak found 15% of a
+/// node's time there. Here arming and disarming are a dictionary insert and remove.
 ///
 /// Calls arm with a handful of fixed timeouts, and the clock only moves forward, so deadlines
 /// armed with one timeout come due in the order they were armed: each timeout keeps its ids in
@@ -29,14 +28,14 @@ final class CallDeadlines: Sendable {
         var ids: [UInt64] = []
         var head = 0
 
-        /// Takes the actions of the armed ids due by `now` out of `armed`.
-        mutating func takeDue(by now: NIODeadline, from armed: inout [UInt64: Armed]) -> [@Sendable () -> Void] {
-            var due: [@Sendable () -> Void] = []
+        /// Takes the armed ids due by `now` out of `armed`, in deadline order.
+        mutating func takeDue(by now: NIODeadline, from armed: inout [UInt64: Armed]) -> [Armed] {
+            var due: [Armed] = []
             while head < ids.count {
                 if let entry = armed[ids[head]] {
                     guard entry.deadline <= now else { break }
                     armed[ids[head]] = nil
-                    due.append(entry.action)
+                    due.append(entry)
                 }
                 head += 1
             }
@@ -93,15 +92,17 @@ final class CallDeadlines: Sendable {
     /// Deadlines armed and not yet fired or disarmed.
     var armedCount: Int { state.withLock { $0.armed.count } }
 
-    /// Fires what is due by `now` (outside the lock: an action may arm or disarm).
+    /// Fires what is due by `now` in deadline order across the lanes (outside the lock: an
+    /// action may arm or disarm).
     func sweep(now: NIODeadline = .now()) {
-        let due = state.withLock { state -> [@Sendable () -> Void] in
-            var due: [@Sendable () -> Void] = []
+        let due = state.withLock { state -> [Armed] in
+            var due: [Armed] = []
             for key in Array(state.lanes.keys) {
                 due += state.lanes[key]!.takeDue(by: now, from: &state.armed)
             }
             return due
         }
-        for action in due { action() }
+        // Each lane gives its due deadlines in order; the lanes interleave.
+        for entry in due.sorted(by: { $0.deadline < $1.deadline }) { entry.action() }
     }
 }
