@@ -80,12 +80,28 @@ extension SQSEngine {
             }
             // Sleep until a send or visibility change notifies us, or until the next hidden
             // message becomes visible, whichever comes first.
-            let next = try await storage { try await store.nextVisibleTime(queueId: queue.id, after: now) }
+            let next: Int64?
+            switch outcome.nextVisible {
+            case .unknown: next = try await storage { try await store.nextVisibleTime(queueId: queue.id, after: now) }
+            case .never: next = nil
+            case .at(let millis): next = millis
+            }
             await waiters.wait(queueId: queue.id, seenGeneration: generation,
                                deadlineMillis: min(deadline, next ?? deadline))
             // Shutting down: a waiting receive ends empty rather than claim messages the
             // client may never get to read before its connection closes.
             if waiters.isClosed { return ReceiveMessageResponse(Messages: []) }
+            // The wait ran out, and nothing was sent to or made visible in the queue since the
+            // look above (every such change bumps the generation: on this node directly, from
+            // other nodes through the bus, and a bus that may have missed some wakes everyone),
+            // nor was anything due to become visible by now: the answer is empty without a
+            // second look. On a networked store that look is what 10,000 idle long polls
+            // timing out together would queue up in front of every other request.
+            if clock.nowMillis() >= deadline, waiters.generation(of: queue.id) == generation,
+               next.map({ $0 > deadline }) ?? true {
+                observer.received(current, count: 0)
+                return ReceiveMessageResponse(Messages: [])
+            }
             parked = true
         }
     }

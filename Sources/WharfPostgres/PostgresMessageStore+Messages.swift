@@ -274,15 +274,19 @@ extension PostgresMessageStore {
         }
     }
 
+    /// The earliest visible_at after `after` in either lane, as an SQL expression (NULL if none).
+    static func nextVisibleSQL(queue: String, after: String) -> String {
+        """
+        LEAST((SELECT min(visible_at) FROM messages WHERE \(sameQueue(queue)) AND receive_count = 0 AND visible_at > \(after)),
+              (SELECT min(visible_at) FROM messages WHERE \(sameQueue(queue)) AND receive_count > 0 AND visible_at > \(after)))
+        """
+    }
+
     public func nextVisibleTime(queueId: Int64, after nowMillis: Int64) async throws -> Int64? {
         try await run { connection in
-            let rows = try await connection.checkedQuery("""
-                SELECT LEAST(
-                  (SELECT min(visible_at) FROM messages WHERE queue_id = (SELECT \(queueId)::int8) AND receive_count = 0
-                                                            AND visible_at > \(nowMillis)),
-                  (SELECT min(visible_at) FROM messages WHERE queue_id = (SELECT \(queueId)::int8) AND receive_count > 0
-                                                            AND visible_at > \(nowMillis)))
-                """, logger: self.logger)
+            // Integers only: written into the text, nothing to escape.
+            let next = Self.nextVisibleSQL(queue: String(queueId), after: String(nowMillis))
+            let rows = try await connection.checkedQuery("SELECT \(unescaped: next)", logger: self.logger)
             for try await next in rows.decode(Int64?.self) { return next }
             return nil
         }

@@ -262,6 +262,25 @@ import WharfEngine
         #expect(bodies == ["only one"])
     }
 
+    /// A poll that nothing woke does not look at the store again when its wait runs out: every
+    /// change that could give it a message wakes it (docs/sqs-behaviour.md#long-polling). Shown
+    /// with a send no wake-up announces: a second engine on the same SQLite file, with no bus
+    /// between them (a setup Wharf never runs, which is what makes the skipped look visible).
+    @Test(.enabled(if: StoreUnderTest.isSQLite, "on PostgreSQL the bus wakes the poll"))
+    func aPollNothingWokeAnswersEmptyWithoutASecondLook() async throws {
+        let h = try await Harness()
+        let url = try await h.createQueue("lp-unannounced")
+        let deadline = h.clock.nowMillis() + 20_000
+        let poll = startReceive(h, url, wait: 20)
+        await waitUntilParked(h.clock, until: deadline)
+        let other = try await Harness(sharing: h, nodeId: "unannounced")
+        try await other.send(url, "unannounced")
+        h.clock.advance(bySeconds: 20)
+        #expect(try await result(poll, h).isEmpty)
+        // Nothing is lost: the next receive finds it.
+        #expect(try await h.receive(url).map(\.Body) == ["unannounced"])
+    }
+
     @Test func deletingTheQueueReleasesWaiters() async throws {
         let h = try await Harness()
         let url = try await h.createQueue("lp-delete")

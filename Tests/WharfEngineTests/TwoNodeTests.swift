@@ -196,6 +196,17 @@ import WharfEngine
         await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") { try await p.b.send(url, "after") }
     }
 
+    /// Most likely B still has the queue cached, so its store finds the queue gone: an empty
+    /// receive says so rather than answering "no messages".
+    @Test(arguments: ["doomed-receive", "doomed-receive.fifo"])
+    func aQueueDeletedOnOneNodeFailsReceivesOnTheOther(name: String) async throws {
+        let p = try await pair()
+        let url = try await p.a.createQueue(name, name.hasSuffix(".fifo") ? ["FifoQueue": "true"] : [:])
+        #expect(try await receive(p.b, url).isEmpty)
+        _ = try await p.a.engine.deleteQueue(DeleteQueueRequest(QueueUrl: url), ctx)
+        await expectSQSError("AWS.SimpleQueueService.NonExistentQueue") { _ = try await receive(p.b, url) }
+    }
+
     @Test func attributeChangesReachTheOtherNode() async throws {
         let p = try await pair()
         let url = try await p.a.createQueue("settings", ["VisibilityTimeout": "30"])

@@ -25,9 +25,21 @@ public struct ReceiveOutcome: Sendable {
     public var lastGroup: String?
     /// The queue already had `maxInFlight` messages in flight: nothing was taken.
     public var atInFlightLimit: Bool
+    /// With nothing claimed: when the next hidden message becomes visible, if the store found
+    /// out while claiming (one round trip fewer for a long poll on a networked store).
+    public var nextVisible: NextVisibleTime
     public init(claimed: [ClaimedMessage], movedToDeadLetter: Int = 0, lastGroup: String? = nil,
-                atInFlightLimit: Bool = false) {
+                atInFlightLimit: Bool = false, nextVisible: NextVisibleTime = .unknown) {
         self.claimed = claimed; self.movedToDeadLetter = movedToDeadLetter; self.lastGroup = lastGroup
-        self.atInFlightLimit = atInFlightLimit
+        self.atInFlightLimit = atInFlightLimit; self.nextVisible = nextVisible
     }
+}
+
+/// What a receive learnt of `MessageStore.nextVisibleTime`.
+public enum NextVisibleTime: Sendable, Equatable {
+    /// Not looked up: the engine asks the store.
+    case unknown
+    /// No message is hidden now.
+    case never
+    case at(millis: Int64)
 }
