@@ -59,9 +59,20 @@ extension PostgresMessageStore {
     /// Visible messages in send order (two lanes merged by seq, see the schema), claimed or
     /// dead-lettered in one statement. Dead-lettered ones leave room: claim again for it.
     private func receiveOldestFirst(queueId: Int64, _ claim: ReceiveClaim) async throws -> ReceiveOutcome {
+        // Without `unlessGrouped` the claim always answers.
+        try await claimOldestFirst(queueId: queueId, claim, unlessGrouped: false)!
+    }
+
+    /// `receiveOldestFirst`, or with `unlessGrouped` nil, having taken nothing, when the queue
+    /// holds message groups (for the fair receive to serve).
+    private func claimOldestFirst(queueId: Int64, _ claim: ReceiveClaim, unlessGrouped: Bool) async throws -> ReceiveOutcome? {
         var outcome = ReceiveOutcome(claimed: [])
+        var first = true
         while outcome.claimed.count < claim.limit {
-            let step = try await claimInSendOrder(queueId: queueId, claim, limit: claim.limit - outcome.claimed.count)
+            let (step, grouped) = try await claimInSendOrder(queueId: queueId, claim, limit: claim.limit - outcome.claimed.count,
+                                                             unlessGrouped: unlessGrouped && first)
+            if grouped { return nil }
+            first = false
             outcome.claimed += step.claimed
             outcome.movedToDeadLetter += step.movedToDeadLetter
             if step.atInFlightLimit && outcome.claimed.isEmpty { outcome.atInFlightLimit = true }
@@ -71,7 +82,9 @@ extension PostgresMessageStore {
         return outcome
     }
 
-    private func claimInSendOrder(queueId: Int64, _ claim: ReceiveClaim, limit: Int) async throws -> ReceiveOutcome {
+    /// One claim statement; `grouped` when `unlessGrouped` and the queue holds groups.
+    private func claimInSendOrder(queueId: Int64, _ claim: ReceiveClaim, limit: Int,
+                                  unlessGrouped: Bool) async throws -> (outcome: ReceiveOutcome, grouped: Bool) {
         let target = claim.deadLetter
         // Without a dead-letter queue nothing qualifies for the move.
         let maxReceives = target?.maxReceiveCount ?? Int(Int32.max)
@@ -80,9 +93,12 @@ extension PostgresMessageStore {
         if limited { bindings.append(Int64(claim.maxInFlight)) }
         let binds = bindings
         return try await run { connection in
-            let rows = limited
-                ? try await connection.checkedExecute(ClaimLimited(bindings: binds), logger: self.logger)
-                : try await connection.checkedExecute(ClaimUnlimited(bindings: binds), logger: self.logger)
+            let rows = switch (limited, unlessGrouped) {
+            case (true, false): try await connection.checkedExecute(ClaimLimited(bindings: binds), logger: self.logger)
+            case (false, false): try await connection.checkedExecute(ClaimUnlimited(bindings: binds), logger: self.logger)
+            case (true, true): try await connection.checkedExecute(ClaimLimitedUngrouped(bindings: binds), logger: self.logger)
+            case (false, true): try await connection.checkedExecute(ClaimUnlimitedUngrouped(bindings: binds), logger: self.logger)
+            }
             var outcome = ReceiveOutcome(claimed: [])
             var queueMissing = false
             var nextVisible: Int64?
@@ -92,6 +108,7 @@ extension PostgresMessageStore {
                 case 2: outcome.atInFlightLimit = true
                 case 3: queueMissing = true
                 case 4: nextVisible = row.1
+                case 5: return (outcome, true)
                 default:
                     outcome.claimed.append(Self.claimed((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
                                                          row.10, row.11, row.12, row.13, row.14, row.15),
@@ -105,7 +122,7 @@ extension PostgresMessageStore {
                 if queueMissing { throw StoreError.queueMissing }
                 outcome.nextVisible = nextVisible.map { .at(millis: $0) } ?? .never
             }
-            return outcome
+            return (outcome, false)
         }
     }
 
@@ -114,8 +131,18 @@ extension PostgresMessageStore {
     /// it also counts the in-flight lane (up to the limit) and claims only the room left.
     /// When it finds nothing to take it also says whether the queue still exists and when its
     /// next hidden message becomes visible: an idle long poll's look at its queue is then one
-    /// round trip, not three (10,000 of them re-issued every 20 s stalled a node).
-    static func claimSQL(limited: Bool) -> String {
+    /// round trip, not three (10,000 of them re-issued every 20 s stalled a node). With
+    /// `unlessGrouped` it takes nothing from a queue that holds message groups and says so
+    /// (kind 5): the fair receive's first look, one round trip for a queue without groups.
+    static func claimSQL(limited: Bool, unlessGrouped: Bool = false) -> String {
+        // An init plan: evaluated once, and when it finds groups the lanes are not scanned.
+        let ungrouped = unlessGrouped
+            ? "AND NOT EXISTS (SELECT 1 FROM messages WHERE queue_id = $1 AND group_id IS NOT NULL)" : ""
+        let grouped = unlessGrouped ? """
+            UNION ALL
+            SELECT 5, 0, '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL
+            WHERE EXISTS (SELECT 1 FROM messages WHERE queue_id = $1 AND group_id IS NOT NULL)
+            """ : ""
         let inflight = limited ? "inflight AS (SELECT \(inFlightSQL(queue: "$1", now: "$2", limit: "$9")) AS n)," : ""
         let room = limited ? "LEAST($4, GREATEST(0, $9 - (SELECT n FROM inflight)))" : "$4"
         let atLimit = limited ? """
@@ -126,10 +153,10 @@ extension PostgresMessageStore {
             WITH \(inflight)
             fresh AS (
                 SELECT seq FROM messages WHERE \(sameQueue("$1")) AND receive_count = 0 AND visible_at <= $2
-                  AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+                  AND sent_at > $3 \(ungrouped) ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
             redelivered AS (
                 SELECT seq FROM messages WHERE \(sameQueue("$1")) AND receive_count > 0 AND visible_at <= $2
-                  AND sent_at > $3 ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+                  AND sent_at > $3 \(ungrouped) ORDER BY visible_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED),
             candidates AS (
                 SELECT seq FROM (SELECT seq FROM fresh UNION ALL SELECT seq FROM redelivered) AS lanes
                 ORDER BY seq LIMIT \(room)),
@@ -144,7 +171,8 @@ extension PostgresMessageStore {
                 RETURNING \(qualifiedColumns("m")))
             -- Kind 0: a claimed message; 1: how many were dead-lettered; 2: the limit is reached;
             -- 3: the queue is gone; 4: when the next hidden message becomes visible (if nothing
-            -- was a candidate: a one-time filter, so the lookups are not made otherwise).
+            -- was a candidate: a one-time filter, so the lookups are not made otherwise);
+            -- 5: the queue holds groups (only asked by the fair receive's first look).
             SELECT 0, * FROM claimed
             UNION ALL
             SELECT 1, count(*), '', '', '', NULL, NULL, NULL, '', NULL, NULL, NULL, 0, 0, 0, NULL FROM moved HAVING count(*) > 0
@@ -157,6 +185,7 @@ extension PostgresMessageStore {
             FROM (SELECT \(nextVisibleSQL(queue: "$1", after: "$2")) AS next
                   WHERE NOT EXISTS (SELECT 1 FROM candidates)) AS n
             WHERE next IS NOT NULL
+            \(grouped)
             """
     }
 
@@ -213,9 +242,10 @@ extension PostgresMessageStore {
     /// Standard queue with message groups: one message from each of up to 32 groups in turn
     /// (name order from after the group served last), plus the messages without a group.
     private func receiveFairly(queueId: Int64, _ claim: ReceiveClaim, startAfter: String?) async throws -> ReceiveOutcome {
-        // Most queues hold no groups, and finding that out is one round trip outside any
-        // transaction; the send-order claim that follows counts the in-flight limit itself.
-        // (The groups are only where to look: the lanes below lock what they take.)
+        // Most queues hold no groups: for them the send-order claim (which counts the in-flight
+        // limit itself) is the whole receive, one round trip.
+        if let outcome = try await claimOldestFirst(queueId: queueId, claim, unlessGrouped: true) { return outcome }
+        // The groups are only where to look: the lanes below lock what they take.
         let groups = try await run { connection in
             try await Self.groupsInTurn(connection, queueId: queueId, startAfter: startAfter, logger: self.logger)
         }

@@ -60,7 +60,7 @@ struct DeleteMessages: PostgresPreparedStatement {
 }
 
 /// A claim row: kind (0 a claimed message, 1 the number dead-lettered, 2 the in-flight limit
-/// reached), then the message columns.
+/// reached, 3 the queue gone, 4 the next visible time, 5 groups found), then the message columns.
 typealias ClaimRow = (Int, Int64, String, String, String, Data?, String?, String?, String,
                       String?, String?, String?, Int64, Int64, Int, Int64?)
 
@@ -77,6 +77,24 @@ struct ClaimLimited: PostgresPreparedStatement {
 /// The same without an in-flight limit.
 struct ClaimUnlimited: PostgresPreparedStatement {
     static let sql = PostgresMessageStore.claimSQL(limited: false)
+    typealias Row = ClaimRow
+    var bindings: PostgresBindings
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// The fair receive's first look: `ClaimLimited`, unless the queue holds message groups.
+struct ClaimLimitedUngrouped: PostgresPreparedStatement {
+    static let sql = PostgresMessageStore.claimSQL(limited: true, unlessGrouped: true)
+    typealias Row = ClaimRow
+    var bindings: PostgresBindings
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// The same without an in-flight limit.
+struct ClaimUnlimitedUngrouped: PostgresPreparedStatement {
+    static let sql = PostgresMessageStore.claimSQL(limited: false, unlessGrouped: true)
     typealias Row = ClaimRow
     var bindings: PostgresBindings
     func makeBindings() throws -> PostgresBindings { bindings }
