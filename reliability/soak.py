@@ -276,9 +276,12 @@ def main() -> int:
     time.sleep(args.peak_seconds)
     latencies, cycles, _ = load.take()
     peak = cycles / args.peak_seconds
-    load.set_rate(peak / 2)
+    # A rate of 0 would mean unpaced: a server that could not even reach 1 cycle/s is soaked
+    # at a trickle, and the run fails.
+    rate = max(peak / 2, 0.5)
+    load.set_rate(rate)
     print(f"peak {peak:.0f} cycles/s (a cycle: SendMessageBatch of 10, ReceiveMessage, DeleteMessageBatch; "
-          f"this generator, with {polls_open.value} long polls open); soaking at {peak / 2:.0f}/s", flush=True)
+          f"this generator, with {polls_open.value} long polls open); soaking at {rate:.0f}/s", flush=True)
 
     rows = []
     started = time.monotonic()
@@ -327,7 +330,7 @@ def main() -> int:
             axis.set_ylabel(label)
             axis.legend()
         axes[-1].set_xlabel("minutes")
-        figure.suptitle(f"wharf soak: {QUEUES} queues, {args.long_polls} idle long polls, target {peak / 2:.0f} cycles/s")
+        figure.suptitle(f"wharf soak: {QUEUES} queues, {args.long_polls} idle long polls, target {rate:.0f} cycles/s")
         figure.savefig(out / f"{name}.png", dpi=80)
     except ImportError:
         print("matplotlib not installed: no plot")
@@ -335,7 +338,7 @@ def main() -> int:
     # Flatness: the first sample past the warm-up (a quarter of the run) against the last.
     first = rows[max(0, len(rows) // 4 - 1)] if len(rows) > 2 else rows[0]
     last = rows[-1]
-    problems = []
+    problems = [] if peak >= 1 else [f"the peak was {peak:.1f} cycles/s"]
     if last["rss_mib"] > first["rss_mib"] * 1.25 + 16:
         problems.append(f"RSS grew from {first['rss_mib']} to {last['rss_mib']} MiB")
     if abs(last["fds"] - first["fds"]) > first["fds"] * 0.02 + 20:
@@ -355,7 +358,7 @@ def main() -> int:
         problems.append(f"{sum(r['errors'] for r in rows)} load errors")
     if min(r["long_polls_open"] for r in rows) < args.long_polls * 0.98:
         problems.append(f"long polls open fell to {min(r['long_polls_open'] for r in rows)}")
-    summary = {"peak_cycles_per_s": round(peak, 1), "soak_rate": round(peak / 2, 1), "messages_per_cycle": 10, "queues": QUEUES,
+    summary = {"peak_cycles_per_s": round(peak, 1), "soak_rate": round(rate, 1), "messages_per_cycle": 10, "queues": QUEUES,
                "long_polls": args.long_polls, "samples": len(rows), "first": first, "last": last,
                "median_p99_ms": statistics.median(r["p99_ms"] for r in rows), "shutdown": shutdown,
                "problems": problems}
