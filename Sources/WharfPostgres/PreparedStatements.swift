@@ -64,39 +64,41 @@ struct DeleteMessages: PostgresPreparedStatement {
 typealias ClaimRow = (Int, Int64, String, String, String, Data?, String?, String?, String,
                       String?, String?, String?, Int64, Int64, Int, Int64?)
 
-/// The standard receive's claim in send order, with the in-flight limit counted in it
-/// (`PostgresMessageStore.claimInSendOrder` builds the SQL).
-struct ClaimLimited: PostgresPreparedStatement {
+/// The claim statements differ only in their SQL (`PostgresMessageStore.claimSQL` builds it;
+/// `claimInSendOrder` binds and reads them).
+protocol ClaimStatement: PostgresPreparedStatement where Row == ClaimRow {
+    var bindings: PostgresBindings { get }
+}
+
+extension ClaimStatement {
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> ClaimRow { try row.decode(ClaimRow.self) }
+}
+
+/// The standard receive's claim in send order, with the in-flight limit counted in it.
+struct ClaimLimited: ClaimStatement {
     static let sql = PostgresMessageStore.claimSQL(limited: true)
     typealias Row = ClaimRow
     var bindings: PostgresBindings
-    func makeBindings() throws -> PostgresBindings { bindings }
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// The same without an in-flight limit.
-struct ClaimUnlimited: PostgresPreparedStatement {
+struct ClaimUnlimited: ClaimStatement {
     static let sql = PostgresMessageStore.claimSQL(limited: false)
     typealias Row = ClaimRow
     var bindings: PostgresBindings
-    func makeBindings() throws -> PostgresBindings { bindings }
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// The fair receive's first look: `ClaimLimited`, unless the queue holds message groups.
-struct ClaimLimitedUngrouped: PostgresPreparedStatement {
+struct ClaimLimitedUngrouped: ClaimStatement {
     static let sql = PostgresMessageStore.claimSQL(limited: true, unlessGrouped: true)
     typealias Row = ClaimRow
     var bindings: PostgresBindings
-    func makeBindings() throws -> PostgresBindings { bindings }
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// The same without an in-flight limit.
-struct ClaimUnlimitedUngrouped: PostgresPreparedStatement {
+struct ClaimUnlimitedUngrouped: ClaimStatement {
     static let sql = PostgresMessageStore.claimSQL(limited: false, unlessGrouped: true)
     typealias Row = ClaimRow
     var bindings: PostgresBindings
-    func makeBindings() throws -> PostgresBindings { bindings }
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
