@@ -45,7 +45,12 @@ log_min_messages = warning
 CONF
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
-        as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
+        # The log lives in DIR, which callers often delete on exit: show why a start failed.
+        if ! as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+            echo "postgres.sh: PostgreSQL did not start on 127.0.0.1:$port; its log ($dir/server.log):" >&2
+            tail -n 30 "$dir/server.log" >&2 || true
+            exit 1
+        fi
     fi
     as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = 'wharf'" | grep -q 1 \

@@ -14,7 +14,7 @@
 #     a 3-minute soak on SQLite); their long runs and results are in docs/reliability.md.
 # PostgreSQL and nginx come from Debian's packages (installed when missing, which needs root);
 # the script starts a throwaway PostgreSQL cluster on 127.0.0.1:${WHARF_TEST_PG_PORT:-55432}
-# and stops it at the end.
+# (another free port when 55432 is taken) and stops it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,18 @@ pg_dir=$(mktemp -d /tmp/wharf-test-pg.XXXXXX)
 chmod 755 "$pg_dir"
 cleanup() { ./scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
 trap cleanup EXIT
-pg_url=$(./scripts/postgres.sh start "$pg_dir" "${WHARF_TEST_PG_PORT:-55432}")
+# The default port, unless something already listens there (then any free one).
+pg_port=${WHARF_TEST_PG_PORT:-$(python3 -c '
+import socket
+def free(p):
+    with socket.socket() as s:
+        try: s.bind(("127.0.0.1", p)); return True
+        except OSError: return False
+if free(55432): print(55432)
+else:
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])
+')}
+pg_url=$(./scripts/postgres.sh start "$pg_dir" "$pg_port")
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
