@@ -43,8 +43,24 @@ struct OperationDispatcher: Sendable {
     /// The request's line: always for a server-side failure (with its cause) but a retryable
     /// refusal (503 ServiceUnavailable, whose cause is logged where it arises), or a request slower
     /// than any long poll, at info level for every request when the access log is on, else at
-    /// debug. The request id comes with it (`RequestScope`).
+    /// debug. The request id comes with it (`RequestScope`). The metadata is only built for a line
+    /// the logger writes: at the default level most requests write none.
     private func log(_ operation: SQSOperation, queue: String?, status: Int, failure: SQSError?, elapsed: Duration) {
+        let level: Logger.Level
+        let message: Logger.Message
+        if status == 503, failure?.code == .serviceUnavailable {
+            // A refusal for a condition its source logs when it starts (the disk watermark
+            // crossed, a full disk, a store failed closed or unreachable): one line per
+            // request would bury that line under thousands.
+            (level, message) = (accessLog ? .info : .debug, "request refused")
+        } else if status >= 500 {
+            (level, message) = (.error, "request failed")
+        } else if elapsed > .milliseconds(Self.slowRequestMillis) {
+            (level, message) = (.warning, "slow request")
+        } else {
+            (level, message) = (accessLog ? .info : .debug, "request")
+        }
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "operation": .string(operation.rawValue), "status": .stringConvertible(status),
             "latency_ms": .string(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15
@@ -55,20 +71,7 @@ struct OperationDispatcher: Sendable {
             metadata["error"] = .string(failure.queryCode)
             metadata["cause"] = .string(failure.message)
         }
-        if status == 503, failure?.code == .serviceUnavailable {
-            // A refusal for a condition its source logs when it starts (the disk watermark
-            // crossed, a full disk, a store failed closed or unreachable): one line per
-            // request would bury that line under thousands.
-            if accessLog { logger.info("request refused", metadata: metadata) } else { logger.debug("request refused", metadata: metadata) }
-        } else if status >= 500 {
-            logger.error("request failed", metadata: metadata)
-        } else if elapsed > .milliseconds(Self.slowRequestMillis) {
-            logger.warning("slow request", metadata: metadata)
-        } else if accessLog {
-            logger.info("request", metadata: metadata)
-        } else {
-            logger.debug("request", metadata: metadata)
-        }
+        logger.log(level: level, message, metadata: metadata)
     }
 
     private func route(_ call: WireCall, _ ctx: CallContext, _ requestId: String,
